@@ -1,0 +1,282 @@
+"""The channel-free core: ``Core.reply(state, text) -> Reply``. Read this module first.
+
+It knows nothing of Telegram, terminals or the web. A channel keeps the State it gets back in
+each Reply, shows Reply.text and Reply.buttons, and sends a pressed button's action to
+``Core.select``. Every answer comes from the knowledge base or the interface catalogs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from .config import load_config
+from .knowledge import Entry, Knowledge, load_knowledge
+from .languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, SUPPORTED
+from .nlu import NLU, OUT_OF_SCOPE, Understanding, load_examples
+from .texts import Texts, load_texts
+
+#: Messages are read up to this many characters; the rest says nothing a short answer needs.
+MAX_CHARS = 1000
+#: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
+SHORT_LETTERS = 12
+EMERGENCY = "emergency"
+_ANSWERED_BY_INTERFACE = {"greet": "welcome", "thanks": "thanks"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+EMERGENCY_SOURCES = ("112.fi",)
+
+
+@dataclass(frozen=True)
+class State:
+    """What the bot remembers of one conversation."""
+
+    language: str | None = None
+    language_chosen: bool = False
+    municipality: str | None = None
+    pending_intent: str | None = None
+    fallbacks_in_row: int = 0
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the channel shows; pressing it sends ``action`` to Core.select."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything a channel needs to show an answer, and the conversation's next state."""
+
+    text: str
+    state: State
+    language: str
+    intent: str | None = None
+    topic: str | None = None
+    confidence: float = 0.0
+    fallback: bool = False
+    emergency: bool = False
+    sources: tuple[str, ...] = ()
+    translation: str = "none"
+    buttons: tuple[Button, ...] = ()
+    ranking: tuple[tuple[str, float], ...] = field(default=(), repr=False)
+
+
+class Core:
+    """Answers questions from the knowledge base, in the user's language where it can."""
+
+    def __init__(self, knowledge: Knowledge, texts: Texts, nlu: NLU, today: Callable[[], date] = date.today) -> None:
+        self.knowledge = knowledge
+        self.texts = texts
+        self.nlu = nlu
+        self.today = today
+
+    def reply(self, state: State, text: str) -> Reply:
+        """Answer one message of the conversation in ``state``."""
+        cleaned = clean(text)
+        notes = []
+        if len(cleaned) > MAX_CHARS:
+            cleaned = cleaned[:MAX_CHARS]
+            notes.append("long_message")
+        understanding = self.nlu.understand(cleaned)
+        state = replace(state, language=self._language(state, cleaned, understanding))
+        if understanding.municipality:
+            state = replace(state, municipality=understanding.municipality)
+        language = state.language or FALLBACK_LANGUAGE
+        if not any(char.isalpha() for char in cleaned):
+            key = "empty_message" if not cleaned else "fallback"
+            return self._interface(state, key, notes, fallback=True, understanding=understanding)
+        if self.knowledge.is_emergency(cleaned) or understanding.intent == EMERGENCY and not self._unsure(understanding):
+            return self._emergency(state, understanding)
+        if self.nlu.names_only(cleaned) and understanding.municipality:
+            if state.pending_intent:
+                return self._answer(state, state.pending_intent, understanding, notes)
+            return self._interface(state, "municipality_set", notes, municipality=understanding.municipality)
+        if self._unsure(understanding):
+            return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
+        if understanding.intent in _ANSWERED_BY_INTERFACE:
+            return self._interface(state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding)
+        if not self.knowledge.entries_for(understanding.intent):
+            return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
+        return self._answer(state, understanding.intent, understanding, notes)
+
+    def select(self, state: State, action: str) -> Reply:
+        """Act on a pressed button: ``topic:<intent>``, ``municipality:<name>`` or ``language:<code>``."""
+        kind, _, value = action.partition(":")
+        language = state.language or FALLBACK_LANGUAGE
+        if kind == "municipality" and value in {m.name for m in self.knowledge.municipalities}:
+            state = replace(state, municipality=value)
+            if state.pending_intent:
+                return self._answer(state, state.pending_intent, None, [])
+            return self._interface(state, "municipality_set", [], municipality=value)
+        if kind == "language" and value in SUPPORTED:
+            state = replace(state, language=value, language_chosen=True)
+            return self._interface(state, "welcome", [])
+        if kind == "topic" and self.knowledge.entries_for(value):
+            return self._answer(state, value, None, [])
+        if kind == "topic" and value == EMERGENCY:
+            return self._emergency(state, None)
+        return self._interface(replace(state, language=language), "fallback", [], fallback=True)
+
+    def _language(self, state: State, text: str, understanding: Understanding) -> str | None:
+        if state.language_chosen or understanding.language is None:
+            return state.language
+        letters = sum(char.isalpha() for char in text)
+        if state.language and letters < SHORT_LETTERS:
+            return state.language
+        return understanding.language
+
+    def _unsure(self, understanding: Understanding) -> bool:
+        return self.nlu.fallback.is_fallback(understanding.ranking)
+
+    def _emergency(self, state: State, understanding: Understanding | None) -> Reply:
+        language = state.language or FALLBACK_LANGUAGE
+        return Reply(
+            text=self.texts.get("emergency", language),
+            state=replace(state, pending_intent=None, fallbacks_in_row=0),
+            language=language,
+            intent=EMERGENCY,
+            topic=EMERGENCY,
+            confidence=understanding.confidence if understanding and understanding.intent == EMERGENCY else 1.0,
+            emergency=True,
+            sources=EMERGENCY_SOURCES,
+            translation=self._interface_translation("emergency", language),
+            ranking=understanding.ranking if understanding else (),
+        )
+
+    def _interface(
+        self,
+        state: State,
+        key: str,
+        notes: list[str],
+        *,
+        fallback: bool = False,
+        understanding: Understanding | None = None,
+        municipality: str = "",
+    ) -> Reply:
+        language = state.language or FALLBACK_LANGUAGE
+        lines = [self.texts.get(note, language) for note in notes]
+        lines.append(self.texts.get(key, language, municipality=municipality) if municipality else self.texts.get(key, language))
+        fallbacks = state.fallbacks_in_row + 1 if fallback else 0
+        return Reply(
+            text="\n\n".join(lines),
+            state=replace(state, fallbacks_in_row=fallbacks, pending_intent=None if fallback else state.pending_intent),
+            language=language,
+            intent=understanding.intent if understanding and understanding.ranking else None,
+            confidence=understanding.confidence if understanding and understanding.ranking else 0.0,
+            fallback=fallback,
+            translation=self._interface_translation(key, language),
+            buttons=self.topic_buttons(language) if fallback or key == "welcome" else (),
+            ranking=understanding.ranking if understanding else (),
+        )
+
+    def _answer(self, state: State, intent: str, understanding: Understanding | None, notes: list[str]) -> Reply:
+        language = state.language or FALLBACK_LANGUAGE
+        municipality = state.municipality
+        asking = False
+        if self.knowledge.depends_on_municipality(intent) and municipality is None:
+            municipality, asking = self.knowledge.default_municipality, True
+        entry = self.knowledge.entry_for(intent, municipality)
+        if entry is None:
+            return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
+        body, text_language = entry.text_in(language)
+        lines = [self.texts.get(note, language) for note in notes]
+        if text_language != language:
+            lines.append(self.texts.get("answer_in_english", language))
+        lines.append(body)
+        lines.extend(self._event_lines(entry, language))
+        source = self.knowledge.sources[entry.source]
+        lines.append(f"{self.texts.get('sources_label', language)}: {source.title}")
+        if asking:
+            lines.append(self.texts.get("ask_municipality", language, municipality=municipality or ""))
+        return Reply(
+            text="\n\n".join(lines),
+            state=replace(state, pending_intent=intent if asking else None, fallbacks_in_row=0),
+            language=language,
+            intent=intent,
+            topic=entry.id,
+            confidence=understanding.confidence if understanding else 1.0,
+            sources=(source.title,),
+            translation=_entry_translation(language, text_language),
+            buttons=self.municipality_buttons() if asking else (),
+            ranking=understanding.ranking if understanding else (),
+        )
+
+    def _event_lines(self, entry: Entry, language: str) -> list[str]:
+        """Past, today or next for a dated event; for the overview, one line per event."""
+        if entry.dates:
+            return [self._event_status(entry, language)]
+        if entry.intent != "events":
+            return []
+        return [f"• {event.title_in(language)}: {self._event_status(event, language)}" for event in self.knowledge.events()]
+
+    def _event_status(self, entry: Entry, language: str) -> str:
+        today = self.today()
+        upcoming = [day for day in entry.dates if day >= today]
+        if not upcoming:
+            return self.texts.get("event_past", language, date=_finnish_date(entry.dates[-1]))
+        key = "event_today" if upcoming[0] == today else "event_next"
+        return self.texts.get(key, language, date=_finnish_date(upcoming[0]))
+
+    def topic_buttons(self, language: str) -> tuple[Button, ...]:
+        """The region's main topics, labelled with their entries' titles."""
+        buttons = []
+        for intent in self.knowledge.topics:
+            entry = self.knowledge.entry_for(intent, None) or self.knowledge.entry_for(
+                intent, self.knowledge.default_municipality
+            )
+            if entry:
+                buttons.append(Button(entry.title_in(language), f"topic:{intent}"))
+        return tuple(buttons)
+
+    def municipality_buttons(self) -> tuple[Button, ...]:
+        """One button per municipality of the region."""
+        return tuple(Button(m.name, f"municipality:{m.name}") for m in self.knowledge.municipalities)
+
+    def _interface_translation(self, key: str, language: str) -> str:
+        if language == FALLBACK_LANGUAGE:
+            return "curated"
+        return "draft" if self.texts.has(key, language) else "none"
+
+
+def _entry_translation(language: str, text_language: str) -> str:
+    if text_language != language:
+        return "none"
+    return "curated" if language == SOURCE_LANGUAGE else "draft"
+
+
+def _finnish_date(day: date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def clean(text: str) -> str:
+    """``text`` without control and bidi-override characters, in NFC, trimmed."""
+    text = unicodedata.normalize("NFC", text.replace("\t", " ").replace("\r", "\n"))
+    return _CONTROL.sub("", text).strip()
+
+
+def project_root() -> Path:
+    """The folder holding config.yml, knowledge/, intents/ and translations/."""
+    return Path(__file__).resolve().parent.parent
+
+
+def cache_dir() -> Path:
+    """Where trained models are cached (not user data: safe to delete)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "opastin"
+
+
+def load_core(root: Path | None = None, today: Callable[[], date] = date.today) -> Core:
+    """Build the core from the project's files (config.yml, knowledge/, intents/, translations/)."""
+    root = root or project_root()
+    config = load_config(root / "config.yml")
+    knowledge = load_knowledge(root / "knowledge", config.region)
+    texts = load_texts(root / "translations" / "ui")
+    nlu = NLU(knowledge, config, load_examples(root / "intents"), cache_dir())
+    return Core(knowledge, texts, nlu, today=today)

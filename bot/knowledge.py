@@ -1,0 +1,312 @@
+"""The knowledge base: entries, sources, municipalities and emergency phrases from knowledge/.
+
+Editors own the files; this module only reads them into frozen objects. Each entry has Finnish
+text (the source language) and texts in other languages, the verbatim facts it relies on, the
+source it comes from and when it must be reviewed again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE
+from .yamlfile import line_of, load_yaml
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# Scripts written without spaces between words, or with prefixes glued to names (Arabic
+# "بكاياني"), cannot use word boundaries: their names are matched as substrings.
+_NO_WORD_BOUNDARY = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def normalize(text: str) -> str:
+    """Fold case and Unicode forms so that matching ignores how a name was typed."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document every fact must come from."""
+
+    file: str
+    title: str
+    title_en: str
+    published: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer of the knowledge base."""
+
+    id: str
+    intent: str
+    title: Mapping[str, str]
+    text: Mapping[str, str]
+    source: str
+    section: str
+    review_by: date
+    path: Path
+    line: int | None = None
+    municipality: str | None = None
+    facts: tuple[str, ...] = ()
+    dates: tuple[date, ...] = ()
+    gaps: tuple[str, ...] = ()
+
+    def text_in(self, language: str) -> tuple[str, str]:
+        """The text in ``language`` if written, else in the fallback language; with its language."""
+        if language in self.text:
+            return self.text[language], language
+        return self.text[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language`` if written, else in the fallback language."""
+        return self.title.get(language) or self.title[FALLBACK_LANGUAGE]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """A municipality and the names people write for it in every language and inflection."""
+
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the bot may answer, for one region."""
+
+    region: str
+    default_municipality: str
+    entries: tuple[Entry, ...]
+    sources: Mapping[str, Source]
+    municipalities: tuple[Municipality, ...]
+    emergency_phrases: Mapping[str, tuple[str, ...]]
+    allowed_facts: Mapping[str, str] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+
+    @cached_property
+    def _by_intent(self) -> dict[str, tuple[Entry, ...]]:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            grouped.setdefault(entry.intent, []).append(entry)
+        return {intent: tuple(entries) for intent, entries in grouped.items()}
+
+    @cached_property
+    def _municipality_pattern(self) -> re.Pattern[str]:
+        alternatives = []
+        names = {normalize(alias): m.name for m in self.municipalities for alias in (m.name, *m.aliases)}
+        for alias in sorted(names, key=len, reverse=True):
+            escaped = re.escape(alias)
+            if _NO_WORD_BOUNDARY.search(alias):
+                alternatives.append(f"(?:{escaped})")
+            else:
+                alternatives.append(rf"(?<!\w)(?:{escaped})(?!\w)")
+        return re.compile("|".join(alternatives))
+
+    @cached_property
+    def _municipality_by_alias(self) -> dict[str, str]:
+        return {normalize(alias): m.name for m in self.municipalities for alias in (m.name, *m.aliases)}
+
+    @cached_property
+    def _names_pattern(self) -> re.Pattern[str]:
+        """Proper names of the knowledge base, which say nothing about the writer's language."""
+        names = {normalize(alias) for m in self.municipalities for alias in (m.name, *m.aliases)}
+        names.update(normalize(fact) for entry in self.entries for fact in entry.facts if _is_name(fact))
+        ordered = sorted(names, key=len, reverse=True)
+        return re.compile("|".join(re.escape(name) for name in ordered))
+
+    def intents(self) -> set[str]:
+        """The intents some entry answers."""
+        return set(self._by_intent)
+
+    def entries_for(self, intent: str) -> tuple[Entry, ...]:
+        """Every entry that answers ``intent``."""
+        return self._by_intent.get(intent, ())
+
+    def depends_on_municipality(self, intent: str) -> bool:
+        """Tell whether the answer to ``intent`` differs between municipalities."""
+        return any(entry.municipality for entry in self.entries_for(intent))
+
+    def entry_for(self, intent: str, municipality: str | None) -> Entry | None:
+        """The entry answering ``intent`` for ``municipality``: its own, else the general one."""
+        entries = self.entries_for(intent)
+        for entry in entries:
+            if entry.municipality == municipality:
+                return entry
+        general = [entry for entry in entries if entry.municipality is None]
+        return general[0] if general else None
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with id ``entry_id``."""
+        return next((entry for entry in self.entries if entry.id == entry_id), None)
+
+    def find_municipality(self, text: str) -> str | None:
+        """The municipality named in ``text`` (any script or inflection), if exactly one is."""
+        found = {self._municipality_by_alias[m.group(0)] for m in self._municipality_pattern.finditer(normalize(text))}
+        return found.pop() if len(found) == 1 else None
+
+    def without_municipalities(self, text: str) -> str:
+        """``text`` with municipality names removed: they say nothing about the intent."""
+        return self._municipality_pattern.sub(" ", normalize(text))
+
+    def without_names(self, text: str) -> str:
+        """``text`` with the knowledge base's proper names removed, for language detection."""
+        return self._names_pattern.sub(" ", normalize(text))
+
+    def is_emergency(self, text: str) -> bool:
+        """Tell whether ``text`` contains an emergency phrase of any language."""
+        folded = normalize(text)
+        return any(phrase in folded for phrases in self.emergency_phrases.values() for phrase in phrases)
+
+    def events(self) -> list[Entry]:
+        """Entries about dated events, earliest first."""
+        return sorted((entry for entry in self.entries if entry.dates), key=lambda entry: entry.dates[0])
+
+
+def _is_name(fact: str) -> bool:
+    return "@" not in fact and "://" not in fact and not any(char.isdigit() for char in fact)
+
+
+def load_knowledge(root: Path, region: str) -> Knowledge:
+    """Read the knowledge base of ``region`` under ``root`` (the knowledge/ folder)."""
+    region_dir = root / region
+    region_file = region_dir / "region.yml"
+    if not region_file.is_file():
+        raise DataError(region_file, "region", "The region has no region.yml.", f"Create {region_file}.")
+    region_data = _mapping(load_yaml(region_file), region_file, "region")
+    sources = _load_sources(root / "sources.yml")
+    entries: list[Entry] = []
+    for path in sorted(region_dir.glob("*.yml")):
+        if path.name != "region.yml":
+            entries.extend(_load_entries(path, sources))
+    _check_unique_ids(entries)
+    return Knowledge(
+        region=region,
+        default_municipality=str(region_data.get("default_municipality", "")),
+        entries=tuple(entries),
+        sources=sources,
+        municipalities=_load_municipalities(root / "municipalities.yml"),
+        emergency_phrases=_load_emergency(root / "emergency.yml"),
+        allowed_facts=_load_allowed_facts(root / "allowed_facts.yml"),
+        topics=tuple(str(intent) for intent in region_data.get("topics") or ()),
+    )
+
+
+def _mapping(value: Any, path: Path, item: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise DataError(path, item, "Expected a mapping (key: value lines).", "Compare with knowledge/README.md.")
+    return value
+
+
+def _items(data: Mapping[str, Any], key: str, path: Path) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise DataError(path, key, f"The file needs a list under '{key}:'.", f"Add '{key}:' with '- ' items.")
+    return value
+
+
+def _load_sources(path: Path) -> dict[str, Source]:
+    data = _mapping(load_yaml(path), path, "sources")
+    sources = {}
+    for item in _items(data, "sources", path):
+        item = _mapping(item, path, "source")
+        sources[str(item["file"])] = Source(
+            file=str(item["file"]),
+            title=str(item["title"]),
+            title_en=str(item.get("title_en", item["title"])),
+            published=str(item.get("published", "")),
+        )
+    return sources
+
+
+def _languages(value: Any, path: Path, item: str, key: str, line: int | None) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(text, str) and text.strip() for text in value.values()):
+        raise DataError(path, item, f"'{key}' needs a text per language.", f"Write '{key}:' with 'fi:' and 'en:'.", line)
+    for required in (SOURCE_LANGUAGE, FALLBACK_LANGUAGE):
+        if required not in value:
+            raise DataError(path, item, f"'{key}' has no '{required}' text.", f"Add '{required}:' under '{key}:'.", line)
+    return {language: text.strip() for language, text in value.items()}
+
+
+def _load_entries(path: Path, sources: Mapping[str, Source]) -> list[Entry]:
+    data = _mapping(load_yaml(path), path, "entries")
+    entries = []
+    for raw in _items(data, "entries", path):
+        line = line_of(raw)
+        raw = _mapping(raw, path, "entry")
+        entry_id = str(raw.get("id", ""))
+        if not _ID.match(entry_id):
+            raise DataError(path, entry_id or "entry", "An entry needs an id of a-z, 0-9 and _.", "Add 'id:'.", line)
+        for key in ("intent", "source", "review_by"):
+            if not raw.get(key):
+                raise DataError(path, entry_id, f"The entry has no '{key}'.", f"Add '{key}:' to the entry.", line)
+        if raw["source"] not in sources:
+            raise DataError(
+                path, entry_id, f"Source '{raw['source']}' is not listed.", "Add it to knowledge/sources.yml.", line
+            )
+        entries.append(
+            Entry(
+                id=entry_id,
+                intent=str(raw["intent"]),
+                title=_languages(raw.get("title"), path, entry_id, "title", line),
+                text=_languages(raw.get("text"), path, entry_id, "text", line),
+                source=str(raw["source"]),
+                section=str(raw.get("section", "")),
+                review_by=_date(raw["review_by"], path, entry_id, line),
+                path=path,
+                line=line,
+                municipality=raw.get("municipality"),
+                facts=tuple(str(fact) for fact in raw.get("facts") or ()),
+                dates=tuple(_date(day, path, entry_id, line) for day in raw.get("dates") or ()),
+                gaps=tuple(str(gap) for gap in raw.get("gaps") or ()),
+            )
+        )
+    return entries
+
+
+def _date(value: Any, path: Path, item: str, line: int | None) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise DataError(path, item, f"'{value}' is not a date.", "Write dates as YYYY-MM-DD, e.g. 2027-06-30.", line) from error
+
+
+def _check_unique_ids(entries: Iterable[Entry]) -> None:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in seen:
+            first = seen[entry.id]
+            raise DataError(
+                entry.path, entry.id, f"The id is used twice (also {first.path}:{first.line}).", "Rename one.", entry.line
+            )
+        seen[entry.id] = entry
+
+
+def _load_municipalities(path: Path) -> tuple[Municipality, ...]:
+    data = _mapping(load_yaml(path), path, "municipalities")
+    return tuple(
+        Municipality(name=str(item["name"]), aliases=tuple(str(alias) for alias in item.get("aliases") or ()))
+        for item in _items(data, "municipalities", path)
+    )
+
+
+def _load_emergency(path: Path) -> dict[str, tuple[str, ...]]:
+    data = _mapping(load_yaml(path), path, "emergency")
+    languages = _mapping(data.get("languages"), path, "languages")
+    return {language: tuple(normalize(str(p)) for p in phrases or ()) for language, phrases in languages.items()}
+
+
+def _load_allowed_facts(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    data = _mapping(load_yaml(path), path, "facts")
+    return {str(item["fact"]): str(item["source"]) for item in _items(data, "facts", path)}

@@ -1,0 +1,270 @@
+"""Understanding a message: its language, its intent ranking and the municipality it names.
+
+The pipeline comes from config.yml (Rasa's component names where Rasa has the same idea):
+LanguageDetector, CountVectorsFeaturizer + LogisticRegressionClassifier (char n-grams over
+examples in every language), FallbackClassifier (a threshold and an ambiguity gap).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pycld2
+import sklearn
+from lingua import Language, LanguageDetectorBuilder
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from .config import Config
+from .errors import DataError
+from .knowledge import Knowledge, normalize
+from .languages import SUPPORTED
+from .yamlfile import load_yaml
+
+OUT_OF_SCOPE = "out_of_scope"
+_ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
+
+# Latin-script languages lingua can tell apart; Kinyarwanda is not among lingua's languages.
+_LINGUA = {
+    Language.FINNISH: "fi", Language.SWEDISH: "sv", Language.ENGLISH: "en", Language.ESTONIAN: "et",
+    Language.FRENCH: "fr", Language.SOMALI: "so", Language.SPANISH: "es", Language.TURKISH: "tr",
+    Language.VIETNAMESE: "vi", Language.SWAHILI: "sw",
+}  # fmt: skip
+# CLD2 names Kinyarwanda's close relatives when it misses it; none of them is supported here.
+_CLD2_AS_KINYARWANDA = {"rw", "rn", "zu", "xh", "ny", "lg", "sn", "st", "ig"}
+_SORANI_LETTERS = set("ێۆڕڵەڤ")
+_PERSIAN_LETTERS = set("پچژگکی")
+_UKRAINIAN_LETTERS = set("іїєґ")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training example from intents/<language>.yml."""
+
+    text: str
+    intent: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the pipeline made of one message."""
+
+    language: str | None
+    ranking: tuple[tuple[str, float], ...]
+    municipality: str | None
+
+    @property
+    def intent(self) -> str:
+        """The best-ranked intent."""
+        return self.ranking[0][0]
+
+    @property
+    def confidence(self) -> float:
+        """The best-ranked intent's confidence, 0..1."""
+        return self.ranking[0][1]
+
+
+def load_examples(folder: Path) -> list[Example]:
+    """Read every intents/<language>.yml (Rasa NLU YAML) into examples."""
+    examples = []
+    for path in sorted(folder.glob("*.yml")):
+        data = load_yaml(path)
+        if not isinstance(data, dict) or not isinstance(data.get("nlu"), list):
+            raise DataError(path, "nlu", "The file needs an 'nlu:' list.", "Compare with intents/README.md.")
+        for block in data["nlu"]:
+            if not isinstance(block, dict) or "intent" not in block:
+                continue  # Rasa also allows synonym, regex and lookup blocks here
+            for text in parse_examples(str(block.get("examples") or "")):
+                examples.append(Example(text=text, intent=str(block["intent"]), language=path.stem))
+    return examples
+
+
+def parse_examples(block: str) -> list[str]:
+    """The examples of a Rasa ``examples: |`` block, with entity markup removed."""
+    lines = (line.strip() for line in block.splitlines())
+    texts = (line[2:].strip() for line in lines if line.startswith("- "))
+    return [_ENTITY_MARKUP.sub(lambda m: m.group(1) or m.group(2), text) for text in texts if text]
+
+
+class LanguageDetector:
+    """Script rules first, then CLD2 and lingua for Latin script; names are hidden first."""
+
+    defaults: dict[str, Any] = {"min_letters": 3}
+
+    def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
+        self.knowledge = knowledge
+        self.min_letters = int(settings["min_letters"])
+
+    @cached_property
+    def _lingua(self) -> Any:
+        return LanguageDetectorBuilder.from_languages(*_LINGUA).build()
+
+    def detect(self, text: str) -> str | None:
+        """The language of ``text``, or None when it has too few letters to tell."""
+        letters = [char for char in self.knowledge.without_names(text) if char.isalpha()]
+        if len(letters) < self.min_letters:
+            return None
+        scripts = _script_counts(letters)
+        script = max(scripts, key=lambda name: scripts[name])
+        if script == "arabic":
+            present = set(letters)
+            if present & _SORANI_LETTERS:
+                return "ckb"
+            return "fa" if present & _PERSIAN_LETTERS else "ar"
+        if script == "cyrillic":
+            return "uk" if set(letters) & _UKRAINIAN_LETTERS else "ru"
+        if script in ("thai", "han"):
+            return {"thai": "th", "han": "zh"}[script]
+        if script != "latin":
+            return None
+        return self._latin("".join(char if char.isalpha() else " " for char in self.knowledge.without_names(text)))
+
+    def _latin(self, text: str) -> str | None:
+        try:
+            _, _, details = pycld2.detect(text, bestEffort=True)
+        except pycld2.error:
+            details = ()
+        cld2 = details[0][1] if details else "un"
+        if cld2 in _CLD2_AS_KINYARWANDA:
+            return "rw"
+        confidences = self._lingua.compute_language_confidence_values(text)
+        best = confidences[0] if confidences else None
+        if best is not None and (cld2 not in SUPPORTED or best.value >= 0.5):
+            return _LINGUA[best.language]
+        return cld2 if cld2 in SUPPORTED else None
+
+
+def _script_counts(letters: Iterable[str]) -> dict[str, int]:
+    counts = {"latin": 0, "arabic": 0, "cyrillic": 0, "thai": 0, "han": 0, "other": 0}
+    for char in letters:
+        name = unicodedata.name(char, "")
+        if name.startswith("LATIN"):
+            counts["latin"] += 1
+        elif name.startswith("ARABIC"):
+            counts["arabic"] += 1
+        elif name.startswith("CYRILLIC"):
+            counts["cyrillic"] += 1
+        elif name.startswith("THAI"):
+            counts["thai"] += 1
+        elif name.startswith("CJK"):
+            counts["han"] += 1
+        else:
+            counts["other"] += 1
+    return counts
+
+
+class IntentClassifier:
+    """Char n-gram TF-IDF features and a logistic regression over examples in every language."""
+
+    featurizer_defaults: dict[str, Any] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
+    classifier_defaults: dict[str, Any] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
+
+    def __init__(self, knowledge: Knowledge, featurizer: dict[str, Any], classifier: dict[str, Any]) -> None:
+        self.knowledge = knowledge
+        self.featurizer = featurizer
+        self.classifier = classifier
+        self.model: Pipeline | None = None
+
+    def prepare(self, text: str) -> str:
+        """The text the model sees: case-folded, municipality names removed."""
+        return " ".join(self.knowledge.without_municipalities(text).split())
+
+    def fingerprint(self, examples: Sequence[Example]) -> str:
+        """A hash of everything training depends on, naming the cached model."""
+        payload = json.dumps(
+            [self.featurizer, self.classifier, sklearn.__version__, [(e.text, e.intent) for e in examples],
+             sorted(alias for m in self.knowledge.municipalities for alias in m.aliases)],
+            sort_keys=True, ensure_ascii=False,
+        )  # fmt: skip
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def train(self, examples: Sequence[Example]) -> None:
+        """Fit the model on ``examples``."""
+        vectorizer = TfidfVectorizer(
+            analyzer=self.featurizer["analyzer"],
+            ngram_range=(int(self.featurizer["min_ngram"]), int(self.featurizer["max_ngram"])),
+            sublinear_tf=True,
+            min_df=2,
+        )
+        classifier = LogisticRegression(C=float(self.classifier["C"]), max_iter=int(self.classifier["max_iter"]))
+        self.model = make_pipeline(vectorizer, classifier)
+        self.model.fit([self.prepare(e.text) for e in examples], [e.intent for e in examples])
+
+    def load_or_train(self, examples: Sequence[Example], cache_dir: Path) -> None:
+        """Load the model cached for exactly these examples and settings, else train and cache it."""
+        path = cache_dir / f"intents-{self.fingerprint(examples)}.pickle"
+        if path.is_file():
+            with path.open("rb") as handle:
+                self.model = pickle.load(handle)  # noqa: S301 - a file this process wrote itself
+            return
+        self.train(examples)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(self.model, handle)
+        partial.replace(path)
+
+    def rank(self, text: str) -> tuple[tuple[str, float], ...]:
+        """Intents with their probabilities, best first."""
+        if self.model is None:
+            raise RuntimeError("IntentClassifier.rank() before train()")
+        probabilities = self.model.predict_proba([self.prepare(text)])[0]
+        order = probabilities.argsort()[::-1][: int(self.classifier["ranking_length"])]
+        classes = self.model.classes_
+        return tuple((str(classes[i]), float(probabilities[i])) for i in order)
+
+
+@dataclass(frozen=True)
+class FallbackRule:
+    """Rasa's FallbackClassifier idea: too unsure, or two intents too close, means fallback."""
+
+    threshold: float
+    ambiguity_threshold: float
+
+    defaults = {"threshold": 0.3, "ambiguity_threshold": 0.05}
+
+    def is_fallback(self, ranking: Sequence[tuple[str, float]]) -> bool:
+        """Tell whether the bot should not answer from this ranking."""
+        intent, confidence = ranking[0]
+        if intent == OUT_OF_SCOPE or confidence < self.threshold:
+            return True
+        return len(ranking) > 1 and confidence - ranking[1][1] < self.ambiguity_threshold
+
+
+class NLU:
+    """The whole pipeline of config.yml, trained on intents/."""
+
+    def __init__(self, knowledge: Knowledge, config: Config, examples: Sequence[Example], cache_dir: Path) -> None:
+        self.knowledge = knowledge
+        self.detector = LanguageDetector(knowledge, config.component("LanguageDetector", LanguageDetector.defaults))
+        self.classifier = IntentClassifier(
+            knowledge,
+            config.component("CountVectorsFeaturizer", IntentClassifier.featurizer_defaults),
+            config.component("LogisticRegressionClassifier", IntentClassifier.classifier_defaults),
+        )
+        self.fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
+        self.classifier.load_or_train(examples, cache_dir)
+
+    def understand(self, text: str) -> Understanding:
+        """Detect the language, rank the intents and find the municipality of ``text``."""
+        return Understanding(
+            language=self.detector.detect(text),
+            ranking=self.classifier.rank(text),
+            municipality=self.knowledge.find_municipality(text),
+        )
+
+    def names_only(self, text: str) -> bool:
+        """Tell whether ``text`` is nothing but municipality names (an answer to 'which one?')."""
+        return not any(char.isalpha() for char in self.knowledge.without_municipalities(text))

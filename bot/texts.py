@@ -1,0 +1,62 @@
+"""Interface strings (greetings, fallback, questions, errors) from gettext catalogs.
+
+translations/ui/opastin.pot holds every key (msgctxt) with its English text (msgid);
+translations/ui/<code>.po holds the translations. Translators open them in Poedit or Weblate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+from .errors import DataError
+from .languages import FALLBACK_LANGUAGE
+
+TEMPLATE = "opastin.pot"
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Every interface string, by language and key."""
+
+    by_language: Mapping[str, Mapping[str, str]]
+
+    def get(self, key: str, language: str, **values: str) -> str:
+        """The string ``key`` in ``language`` (else English), with ``{placeholders}`` filled."""
+        text = self.by_language.get(language, {}).get(key) or self.by_language[FALLBACK_LANGUAGE][key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str, language: str) -> bool:
+        """Tell whether ``key`` is translated into ``language``."""
+        return key in self.by_language.get(language, {})
+
+    def languages(self) -> list[str]:
+        """The languages that have a catalog."""
+        return sorted(self.by_language)
+
+
+def _read(path: Path) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle)
+    except (OSError, ValueError) as error:
+        raise DataError(path, "catalog", f"The catalog cannot be read: {error}.", "Open it in Poedit and save it.") from error
+
+
+def load_texts(folder: Path) -> Texts:
+    """Read the template and every catalog in ``folder``."""
+    template = folder / TEMPLATE
+    if not template.is_file():
+        raise DataError(template, "catalog", "The interface template is missing.", f"Restore {TEMPLATE}.")
+    english = {str(m.context): str(m.id) for m in _read(template) if m.id and m.context}
+    by_language: dict[str, dict[str, str]] = {FALLBACK_LANGUAGE: english}
+    for path in sorted(folder.glob("*.po")):
+        catalog = _read(path)
+        by_language[path.stem] = {
+            str(m.context): str(m.string) for m in catalog if m.id and m.context and m.string and not m.fuzzy
+        }
+    return Texts(by_language=by_language)
