@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -11,6 +12,8 @@ from typing import Any, TextIO
 from .core import Core, Reply, State, load_core
 from .errors import OpastinError
 from .languages import SUPPORTED
+from .settings import Settings
+from .store import Store
 
 
 def reply_record(reply: Reply) -> dict[str, Any]:
@@ -64,6 +67,44 @@ def _chat(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    settings = Settings.from_env()
+    if not settings.telegram_token:
+        return _chat(args, stdin, stdout)
+    from .channels import telegram
+
+    configure_logging(settings)
+    store = Store.in_dir(settings.data_dir, settings.retention_days)
+    store.purge_expired()
+    telegram.run(load_core(), store, settings)
+    return 0
+
+
+class _RedactSecrets(logging.Filter):
+    """Replaces secrets in every log record, whatever library wrote it."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[secret]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr with the token and the pseudonym secret replaced by [secret]."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactSecrets([settings.telegram_token or "", settings.secret or ""]))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     main_parser = argparse.ArgumentParser(prog="opastin", description="Guidance for immigrants in Kainuu-Koillismaa.")
@@ -71,13 +112,14 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question (or one per line with --jsonl)")
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, write JSON lines")
-    for command in (ask, commands.add_parser("chat", help="chat in the terminal"),
-                    commands.add_parser("run", help="run the bot (a terminal chat without a Telegram token)")):  # fmt: skip
+    chat = commands.add_parser("chat", help="chat in the terminal")
+    run = commands.add_parser("run", help="run the bot (a terminal chat without a Telegram token)")
+    for command in (ask, chat, run):
         command.add_argument("--language", metavar="CODE", help=f"answer in this language ({' '.join(SUPPORTED)})")
         command.add_argument("--municipality", metavar="NAME", help="answer for this municipality")
     ask.set_defaults(handler=_ask)
-    for name in ("chat", "run"):
-        commands.choices[name].set_defaults(handler=_chat)
+    chat.set_defaults(handler=_chat)
+    run.set_defaults(handler=_run)
     return main_parser
 
 

@@ -28,8 +28,7 @@ class Config:
                 if unknown:
                     known = ", ".join(sorted(defaults))
                     raise ConfigError(
-                        f"{self.path}: component {name} has no setting {', '.join(sorted(unknown))}; "
-                        f"it knows: {known}."
+                        f"{self.path}: component {name} has no setting {', '.join(sorted(unknown))}; it knows: {known}."
                     )
                 return {**defaults, **{key: value for key, value in item.items() if key != "name"}}
         return dict(defaults)

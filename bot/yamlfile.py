@@ -10,7 +10,7 @@ import yaml
 from .errors import DataError
 
 
-class LineDict(dict[str, Any]):
+class LineDict(dict[Any, Any]):
     """A mapping from a YAML file that remembers the line it starts on (1-based)."""
 
     line: int = 0

@@ -1,0 +1,84 @@
+"""Speed, memory and accuracy of the core on this machine. Run: .venv/bin/python -m benchmarks.core
+
+Prints per language: held-out accuracy (right entry), language-detection accuracy, reply() p50/p95;
+then cold start of `opastin ask` to its first answer (with a trained model cached, and with none),
+its peak RSS, and a whole 120-question --jsonl run.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bot.core import State, load_core, project_root
+from bot.languages import SUPPORTED
+from tests.heldout import is_right, load_heldout
+
+OPASTIN = Path(sys.executable).parent / "opastin"
+QUESTION = "Kuka tekee kotoutumissuunnitelman Sotkamossa?"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed_run(args: list[str], stdin: str, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `opastin` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([str(OPASTIN), *args], input=stdin, capture_output=True, text=True, env=env, check=True)
+    seconds = time.perf_counter() - start
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    return seconds, peak / 1024
+
+
+def main() -> None:
+    """Print the figures."""
+    core = load_core()
+    questions = load_heldout()
+    for question in questions[:50]:  # warm caches (lingua's models load on first use)
+        core.reply(State(), question.text)
+    rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for question in questions:
+        start = time.perf_counter()
+        reply = core.reply(State(), question.text)
+        rows[question.language]["ms"].append((time.perf_counter() - start) * 1000)
+        rows[question.language]["right"].append(float(is_right(core, question, reply)))
+        rows[question.language]["language"].append(float(reply.language == question.language))
+    print(f"{'lang':5} {'n':>3} {'entry%':>7} {'lang%':>6} {'p50ms':>6} {'p95ms':>6}")
+    all_ms: list[float] = []
+    for language in SUPPORTED:
+        row = rows[language]
+        all_ms.extend(row["ms"])
+        print(
+            f"{language:5} {len(row['ms']):3d} {100 * statistics.mean(row['right']):7.1f} "
+            f"{100 * statistics.mean(row['language']):6.1f} {percentile(row['ms'], 0.5):6.2f} "
+            f"{percentile(row['ms'], 0.95):6.2f}"
+        )
+    right = [value for row in rows.values() for value in row["right"]]
+    print(f"all   {len(right):3d} {100 * statistics.mean(right):7.1f}        "
+          f"{percentile(all_ms, 0.5):6.2f} {percentile(all_ms, 0.95):6.2f}")  # fmt: skip
+
+    env = {**os.environ}
+    cold, rss = timed_run(["ask", QUESTION], "", env)
+    print(f"cold start to first answer (model cached): {cold:.2f} s, peak RSS {rss:.0f} MB")
+    with tempfile.TemporaryDirectory() as cache:
+        untrained, rss_training = timed_run(["ask", QUESTION], "", {**env, "XDG_CACHE_HOME": cache})
+    print(f"first start ever (trains the model): {untrained:.2f} s, peak RSS {rss_training:.0f} MB")
+    batch = "\n".join(q.text for q in (questions * 2)[:120]) + "\n"
+    seconds, rss_batch = timed_run(["ask", "--jsonl"], batch, env)
+    print(f"120 questions through ask --jsonl: {seconds:.2f} s, peak RSS {rss_batch:.0f} MB")
+    print(f"project root: {project_root()}")
+
+
+if __name__ == "__main__":
+    main()

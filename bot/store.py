@@ -1,0 +1,190 @@
+"""The SQLite store: the only module that speaks SQL.
+
+It keeps the least: per pseudonymous user their settings and conversation state, per question
+its time, language, topic, confidence, fallback flag, municipality and the text only after
+redaction (and only for the retention period). No names, usernames, ids or phone numbers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from .core import Reply, State
+from .errors import StoreError
+from .privacy import redact
+
+_T = TypeVar("_T")
+DATABASE_FILE = "opastin.sqlite"
+migrations = Migrations("opastin")
+
+
+@migrations()
+def create_users_and_questions(db: sqlite_utils.Database) -> None:
+    """Users by pseudonym, questions for statistics, handled Telegram updates."""
+    db.table("users").create(
+        {
+            "user": str, "language": str, "language_chosen": int, "municipality": str,
+            "pending_intent": str, "fallbacks_in_row": int, "privacy_notice_shown": int,
+            "created": str, "last_seen": str,
+        },
+        pk="user",
+    )  # fmt: skip
+    db.table("questions").create(
+        {
+            "id": int, "user": str, "asked_at": str, "language": str, "topic": str, "intent": str,
+            "confidence": float, "fallback": int, "municipality": str, "text": str,
+        },
+        pk="id",
+    )  # fmt: skip
+    db.table("questions").create_index(["user"])
+    db.table("questions").create_index(["asked_at"])
+    db.table("handled_updates").create({"update_id": int, "handled_at": str}, pk="update_id")
+
+
+@dataclass(frozen=True)
+class UserSettings:
+    """What is stored about one user besides the conversation state."""
+
+    privacy_notice_shown: bool
+    created: str
+    last_seen: str
+
+
+class Store:
+    """One SQLite file in WAL mode, migrated on open."""
+
+    def __init__(self, path: Path, retention_days: int = 90, now: Callable[[], datetime] | None = None) -> None:
+        self.path = path
+        self.retention_days = retention_days
+        self.now = now or (lambda: datetime.now(UTC))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False, isolation_level=None))
+            self.db.enable_wal()
+            migrations.apply(self.db)
+        except (sqlite3.Error, OSError) as error:
+            raise StoreError(f"Cannot open the store {path}: {error}. Check OPASTIN_DATA_DIR.") from error
+
+    @classmethod
+    def in_dir(cls, data_dir: Path, retention_days: int = 90) -> Store:
+        """The store file inside ``data_dir``."""
+        return cls(data_dir / DATABASE_FILE, retention_days)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
+    def state(self, user: str) -> State | None:
+        """The saved conversation state of ``user``, if any."""
+        row = self._user(user)
+        if row is None:
+            return None
+        return State(
+            language=row["language"],
+            language_chosen=bool(row["language_chosen"]),
+            municipality=row["municipality"],
+            pending_intent=row["pending_intent"],
+            fallbacks_in_row=row["fallbacks_in_row"] or 0,
+        )
+
+    def settings(self, user: str) -> UserSettings | None:
+        """Consent flags and dates of ``user``."""
+        row = self._user(user)
+        if row is None:
+            return None
+        return UserSettings(bool(row["privacy_notice_shown"]), row["created"], row["last_seen"])
+
+    def save_state(self, user: str, state: State, *, privacy_notice_shown: bool | None = None) -> None:
+        """Remember ``state`` for ``user`` and that they were seen today."""
+        today = self.now().date().isoformat()
+        existing = self._user(user)
+        row: dict[str, Any] = {
+            "user": user,
+            "language": state.language,
+            "language_chosen": int(state.language_chosen),
+            "municipality": state.municipality,
+            "pending_intent": state.pending_intent,
+            "fallbacks_in_row": state.fallbacks_in_row,
+            "last_seen": today,
+            "created": existing["created"] if existing else today,
+            "privacy_notice_shown": int(
+                privacy_notice_shown
+                if privacy_notice_shown is not None
+                else bool(existing and existing["privacy_notice_shown"])
+            ),
+        }
+        self._write(lambda: self.db.table("users").upsert(row, pk="user"))
+
+    def record_question(self, user: str, text: str, reply: Reply) -> None:
+        """Keep a question for statistics, its text redacted."""
+        row = {
+            "user": user,
+            "asked_at": self.now().strftime("%Y-%m-%dT%H:%M"),
+            "language": reply.language,
+            "topic": reply.topic,
+            "intent": reply.intent,
+            "confidence": round(reply.confidence, 4),
+            "fallback": int(reply.fallback),
+            "municipality": reply.state.municipality,
+            "text": redact(text)[:1000],
+        }
+        self._write(lambda: self.db.table("questions").insert(row))
+
+    def questions(self, user: str | None = None) -> list[dict[str, Any]]:
+        """Stored questions, oldest first (all, or of one user)."""
+        where, params = ("user = ?", [user]) if user else (None, None)
+        return list(self.db.table("questions").rows_where(where, params, order_by="id"))
+
+    def claim_update(self, update_id: int) -> bool:
+        """Record a Telegram update as handled; False if it was handled before (a re-delivery)."""
+        try:
+            self.db.execute(
+                "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
+                [update_id, self.now().isoformat(timespec="seconds")],
+            )
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def delete_user(self, user: str) -> int:
+        """Erase every row that belongs to ``user``; the number of rows removed."""
+
+        def delete() -> int:
+            with self.db.conn:
+                removed = self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
+                removed += self.db.execute("DELETE FROM users WHERE user = ?", [user]).rowcount
+            return int(removed)
+
+        return self._write(delete)
+
+    def purge_expired(self) -> int:
+        """Blank question texts older than the retention period and forget old update ids."""
+        cutoff = (self.now() - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M")
+
+        def purge() -> int:
+            with self.db.conn:
+                blanked = self.db.execute(
+                    "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL", [cutoff]
+                ).rowcount
+                self.db.execute("DELETE FROM handled_updates WHERE handled_at < ?", [cutoff])
+            return int(blanked)
+
+        return self._write(purge)
+
+    def _user(self, user: str) -> dict[str, Any] | None:
+        rows = list(self.db.table("users").rows_where("user = ?", [user]))
+        return rows[0] if rows else None
+
+    def _write(self, action: Callable[[], _T]) -> _T:
+        try:
+            return action()
+        except sqlite3.Error as error:
+            raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error

@@ -1,0 +1,206 @@
+"""A Telegram Bot API peer on loopback: enough of the protocol for python-telegram-bot 22.
+
+It honours getUpdates offsets and long polling, records what the bot sends, lets tests act as
+users (messages, button presses, photos, edits) and inject 429, 5xx and slow answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:TEST-TOKEN-never-logged"
+BOT_USER = {"id": 999, "is_bot": True, "first_name": "Opastin", "username": "OpastinBot",
+            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
+_JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "entities", "link_preview_options", "reply_parameters"}
+_INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit"}
+
+
+@dataclass
+class Fault:
+    """An answer the peer gives instead of the real one: an HTTP status and a retry_after."""
+
+    status: int
+    retry_after: int | None = None
+
+
+@dataclass
+class Peer:
+    """The Bot API server and the users' side of the chats."""
+
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    _changed: asyncio.Condition | None = None
+    _runner: web.AppRunner | None = None
+    base_url: str = ""
+
+    async def start(self) -> str:
+        """Serve on a free loopback port; the base URL for OPASTIN_TELEGRAM_API_URL."""
+        self._changed = asyncio.Condition()
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner:
+            await self._runner.cleanup()
+
+    # The users' side ------------------------------------------------------------------------
+
+    def _user(self, user_id: int, language_code: str) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": language_code}
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        return {"id": chat_id, "type": "private" if chat_id > 0 else "group", "title": "Staff" if chat_id < 0 else None}
+
+    async def _push(self, update: dict[str, Any]) -> int:
+        update["update_id"] = next(self._update_ids)
+        self.updates.append(update)
+        self.history.append(update)
+        assert self._changed
+        async with self._changed:
+            self._changed.notify_all()
+        return int(update["update_id"])
+
+    async def send_text(self, chat_id: int, text: str, *, user_id: int | None = None, language_code: str = "en",
+                        reply_to: dict[str, Any] | None = None) -> int:  # fmt: skip
+        """A user writes ``text`` in chat ``chat_id``."""
+        message = self._incoming(chat_id, user_id or chat_id, language_code, text=text)
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if reply_to:
+            message["reply_to_message"] = reply_to
+        return await self._push({"message": message})
+
+    async def send_other(self, chat_id: int, kind: str, payload: Any, language_code: str = "en") -> int:
+        """A user sends a non-text message: photo, sticker, voice, document or location."""
+        message = self._incoming(chat_id, chat_id, language_code, **{kind: payload})
+        return await self._push({"message": message})
+
+    async def edit_text(self, chat_id: int, message_id: int, text: str, language_code: str = "en") -> int:
+        """A user edits an earlier message."""
+        message = self._incoming(chat_id, chat_id, language_code, text=text)
+        message["message_id"] = message_id
+        message["edit_date"] = int(time.time())
+        return await self._push({"edited_message": message})
+
+    async def press(self, chat_id: int, message: dict[str, Any], data: str, language_code: str = "en") -> int:
+        """A user presses a button with callback ``data`` under the bot's ``message``."""
+        query = {"id": str(next(self._message_ids)), "from": self._user(chat_id, language_code),
+                 "message": message, "chat_instance": str(chat_id), "data": data}  # fmt: skip
+        return await self._push({"callback_query": query})
+
+    def _incoming(self, chat_id: int, user_id: int, language_code: str, **content: Any) -> dict[str, Any]:
+        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(chat_id),
+                "from": self._user(user_id, language_code), **content}  # fmt: skip
+
+    # What the bot did -----------------------------------------------------------------------
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict[str, Any]]:
+        """Parameters of every successful ``method`` call (to ``chat_id``)."""
+        return [p for m, p in self.calls if m == method and (chat_id is None or p.get("chat_id") == chat_id)]
+
+    def texts(self, chat_id: int) -> list[str]:
+        """Texts the bot sent or edited into ``chat_id``, in order."""
+        return [p["text"] for m, p in self.calls if m in ("sendMessage", "editMessageText") and p.get("chat_id") == chat_id]
+
+    def last_message(self, chat_id: int) -> dict[str, Any]:
+        """The bot's last message in ``chat_id`` as a Message dict (to press its buttons)."""
+        ids = [mid for mid, message in self.messages.items() if message["chat"]["id"] == chat_id]
+        return self.messages[max(ids)]
+
+    async def wait_until(self, condition: Callable[[], bool], deadline: float = 20.0) -> None:
+        """Wait until ``condition()`` holds; fail after ``deadline`` seconds rather than hang."""
+        assert self._changed
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), deadline)
+
+    async def wait_for_texts(self, chat_id: int, count: int, deadline: float = 20.0) -> list[str]:
+        """Wait until the bot has sent ``count`` texts to ``chat_id``; return them."""
+        await self.wait_until(lambda: len(self.texts(chat_id)) >= count, deadline)
+        return self.texts(chat_id)
+
+    def redeliver(self) -> None:
+        """Queue every update again, as Telegram does when a bot died before confirming them."""
+        self.updates = list(self.history)
+
+    # The server -----------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != TOKEN:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        params = _decode(await request.post())
+        fault = self.faults.get(method, [None]).pop(0) if self.faults.get(method) else None
+        if fault:
+            body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": f"Injected {fault.status}"}
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            return web.json_response(body, status=fault.status)
+        if method == "getUpdates":
+            result: Any = await self._get_updates(params)
+        else:
+            result = self._answer(method, params)
+            self.calls.append((method, params))
+            assert self._changed
+            async with self._changed:
+                self._changed.notify_all()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self.calls.append(("getUpdates", params))
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates and params.get("timeout"):
+            assert self._changed
+            async with self._changed:
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), int(params["timeout"]))
+                except TimeoutError:
+                    pass
+        return list(self.updates)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText"):
+            message_id = params.get("message_id") or next(self._message_ids)
+            message = {"message_id": message_id, "date": int(time.time()), "chat": self._chat(params["chat_id"]),
+                       "from": BOT_USER, "text": params["text"]}  # fmt: skip
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            self.messages[message_id] = message
+            return message
+        return True
+
+
+def _decode(form: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, value in form.items():
+        if key in _JSON_FIELDS:
+            params[key] = json.loads(value)
+        elif key in _INT_FIELDS:
+            params[key] = int(value)
+        else:
+            params[key] = value
+    return params
