@@ -7,6 +7,7 @@ users (messages, button presses, photos, edits) and inject 429, 5xx and slow ans
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -17,8 +18,15 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "123456:TEST-TOKEN-never-logged"
-BOT_USER = {"id": 999, "is_bot": True, "first_name": "Opastin", "username": "OpastinBot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
+BOT_USER = {
+    "id": 999,
+    "is_bot": True,
+    "first_name": "Opastin",
+    "username": "OpastinBot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 _JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "entities", "link_preview_options", "reply_parameters"}
 _INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit"}
 
@@ -81,8 +89,15 @@ class Peer:
             self._changed.notify_all()
         return int(update["update_id"])
 
-    async def send_text(self, chat_id: int, text: str, *, user_id: int | None = None, language_code: str = "en",
-                        reply_to: dict[str, Any] | None = None) -> int:  # fmt: skip
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        language_code: str = "en",
+        reply_to: dict[str, Any] | None = None,
+    ) -> int:
         """A user writes ``text`` in chat ``chat_id``."""
         message = self._incoming(chat_id, user_id or chat_id, language_code, text=text)
         if text.startswith("/"):
@@ -106,13 +121,23 @@ class Peer:
 
     async def press(self, chat_id: int, message: dict[str, Any], data: str, language_code: str = "en") -> int:
         """A user presses a button with callback ``data`` under the bot's ``message``."""
-        query = {"id": str(next(self._message_ids)), "from": self._user(chat_id, language_code),
-                 "message": message, "chat_instance": str(chat_id), "data": data}  # fmt: skip
+        query = {
+            "id": str(next(self._message_ids)),
+            "from": self._user(chat_id, language_code),
+            "message": message,
+            "chat_instance": str(chat_id),
+            "data": data,
+        }
         return await self._push({"callback_query": query})
 
     def _incoming(self, chat_id: int, user_id: int, language_code: str, **content: Any) -> dict[str, Any]:
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": self._chat(chat_id),
-                "from": self._user(user_id, language_code), **content}  # fmt: skip
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": self._user(user_id, language_code),
+            **content,
+        }
 
     # What the bot did -----------------------------------------------------------------------
 
@@ -122,7 +147,9 @@ class Peer:
 
     def texts(self, chat_id: int) -> list[str]:
         """Texts the bot sent or edited into ``chat_id``, in order."""
-        return [p["text"] for m, p in self.calls if m in ("sendMessage", "editMessageText") and p.get("chat_id") == chat_id]
+        return [
+            p["text"] for m, p in self.calls if m in ("sendMessage", "editMessageText") and p.get("chat_id") == chat_id
+        ]
 
     def last_message(self, chat_id: int) -> dict[str, Any]:
         """The bot's last message in ``chat_id`` as a Message dict (to press its buttons)."""
@@ -174,10 +201,8 @@ class Peer:
         if not self.updates and params.get("timeout"):
             assert self._changed
             async with self._changed:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.updates)), int(params["timeout"]))
-                except TimeoutError:
-                    pass
         return list(self.updates)
 
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
@@ -185,8 +210,13 @@ class Peer:
             return BOT_USER
         if method in ("sendMessage", "editMessageText"):
             message_id = params.get("message_id") or next(self._message_ids)
-            message = {"message_id": message_id, "date": int(time.time()), "chat": self._chat(params["chat_id"]),
-                       "from": BOT_USER, "text": params["text"]}  # fmt: skip
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self._chat(params["chat_id"]),
+                "from": BOT_USER,
+                "text": params["text"],
+            }
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             self.messages[message_id] = message

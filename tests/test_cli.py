@@ -37,7 +37,11 @@ def test_ask_prints_the_answer() -> None:
 
 
 def test_jsonl_writes_one_object_per_question_in_order() -> None:
-    questions = ["Where is Kajaani Info?", "Kuka tekee kotoutumissuunnitelman Sotkamossa?", "Who won the football match yesterday?"]
+    questions = [
+        "Where is Kajaani Info?",
+        "Kuka tekee kotoutumissuunnitelman Sotkamossa?",
+        "Who won the football match yesterday?",
+    ]
     result = run("ask", "--jsonl", stdin="\n".join(questions) + "\n")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["topic"] for r in records] == ["service_point", "integration_plan_sotkamo", None]

@@ -67,7 +67,7 @@ def test_start_offers_languages_then_municipalities_then_answers(core: Core, tmp
         await peer.press(USER, peer.last_message(USER), "language:ar")
         await peer.wait_until(lambda: len(peer.sent(None, "editMessageText")) == 1)
         edited = peer.sent(USER, "editMessageText")[0]
-        assert [b["callback_data"] for row in edited["reply_markup"]["inline_keyboard"] for b in row][0] == (
+        assert next(b["callback_data"] for row in edited["reply_markup"]["inline_keyboard"] for b in row) == (
             "municipality:Hyrynsalmi"
         )
         await peer.press(USER, peer.last_message(USER), "municipality:Sotkamo")
@@ -118,8 +118,19 @@ def test_non_text_messages_and_edits_get_a_polite_line(core: Core, tmp_path: Pat
     async def scenario(peer: Peer, store: Store) -> None:
         await peer.send_other(USER, "photo", [{"file_id": "x", "file_unique_id": "y", "width": 1, "height": 1}])
         await peer.send_other(USER, "location", {"latitude": 64.22, "longitude": 27.73})
-        await peer.send_other(USER, "sticker", {"file_id": "s", "file_unique_id": "t", "width": 1, "height": 1,
-                                                "is_animated": False, "is_video": False, "type": "regular"})  # fmt: skip
+        await peer.send_other(
+            USER,
+            "sticker",
+            {
+                "file_id": "s",
+                "file_unique_id": "t",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            },
+        )
         await peer.edit_text(USER, 1000, "edited question")
         texts = await peer.wait_for_texts(USER, 4)
         assert texts[:3] == [core.texts.get("unsupported_message", "en")] * 3

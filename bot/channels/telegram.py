@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
+from urllib.parse import urlparse
 
 from aiolimiter import AsyncLimiter
 from telegram import (
@@ -401,6 +402,11 @@ def build_application(
     return application
 
 
+def webhook_secret(settings: Settings) -> str:
+    """The token Telegram sends with every webhook call, derived from (never equal to) the secret."""
+    return hashlib.sha256(settings.pseudonym_key() + b"webhook").hexdigest()[:32]
+
+
 def run(core: Core, store: Store, settings: Settings) -> None:
     """Run the bot: a webhook when OPASTIN_WEBHOOK_URL is set, else long polling."""
     application = build_application(core, store, settings)
@@ -408,8 +414,9 @@ def run(core: Core, store: Store, settings: Settings) -> None:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
-            secret_token=hashlib.sha256(settings.pseudonym_key() + b"webhook").hexdigest()[:32],
+            secret_token=webhook_secret(settings),
             allowed_updates=Update.ALL_TYPES,
         )
     else:
