@@ -48,6 +48,7 @@ class Peer:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    inbox: dict[int, list[str]] = field(default_factory=dict)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition | None = None
@@ -147,9 +148,7 @@ class Peer:
 
     def texts(self, chat_id: int) -> list[str]:
         """Texts the bot sent or edited into ``chat_id``, in order."""
-        return [
-            p["text"] for m, p in self.calls if m in ("sendMessage", "editMessageText") and p.get("chat_id") == chat_id
-        ]
+        return self.inbox.get(chat_id, [])
 
     def last_message(self, chat_id: int) -> dict[str, Any]:
         """The bot's last message in ``chat_id`` as a Message dict (to press its buttons)."""
@@ -220,6 +219,7 @@ class Peer:
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             self.messages[message_id] = message
+            self.inbox.setdefault(params["chat_id"], []).append(params["text"])
             return message
         return True
 
