@@ -7,19 +7,26 @@ each Reply, shows Reply.text and Reply.buttons, and sends a pressed button's act
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from .bidi import isolate_ltr
 from .config import load_config
+from .errors import TranslationError
 from .knowledge import Entry, Knowledge, load_knowledge
-from .languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, SUPPORTED
+from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .nlu import NLU, Understanding, load_examples
 from .texts import Texts, load_texts
+from .translate import Translator
+from .translations import Translation, load_translations
+
+log = logging.getLogger(__name__)
 
 #: Messages are read up to this many characters; the rest says nothing a short answer needs.
 MAX_CHARS = 1000
@@ -68,14 +75,64 @@ class Reply:
     ranking: tuple[tuple[str, float], ...] = field(default=(), repr=False)
 
 
+@dataclass(frozen=True)
+class Localized:
+    """An entry's title and text in one language, and how that text got into it."""
+
+    title: str
+    text: str
+    translation: str  # "curated", "draft", "machine" or "none" (the English text)
+
+
 class Core:
     """Answers questions from the knowledge base, in the user's language where it can."""
 
-    def __init__(self, knowledge: Knowledge, texts: Texts, nlu: NLU, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        texts: Texts,
+        nlu: NLU,
+        translations: Mapping[str, Mapping[str, Translation]] | None = None,
+        translator: Translator | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self.knowledge = knowledge
         self.texts = texts
         self.nlu = nlu
+        self.translations = translations or {}
+        self.translator = translator
         self.today = today
+        self._machine: dict[tuple[str, str], Localized | None] = {}
+
+    def localize(self, entry: Entry, language: str) -> Localized:
+        """The entry in ``language``: curated or draft text, else machine-translated, else English."""
+        if language == SOURCE_LANGUAGE:
+            return Localized(entry.title[language], entry.text[language], "curated")
+        if language == FALLBACK_LANGUAGE:
+            return Localized(entry.title[language], entry.text[language], "draft")
+        translation = self.translations.get(language, {}).get(entry.id)
+        if translation and translation.status != "outdated":
+            status = "curated" if translation.status == "reviewed" else "draft"
+            return Localized(translation.title, translation.text, status)
+        machine = self._machine_translated(entry, language)
+        return machine or Localized(entry.title[FALLBACK_LANGUAGE], entry.text[FALLBACK_LANGUAGE], "none")
+
+    def _machine_translated(self, entry: Entry, language: str) -> Localized | None:
+        """The English text machine-translated, once per entry and language; None without a model."""
+        if self.translator is None or not self.translator.can_translate(FALLBACK_LANGUAGE, language):
+            return None
+        key = (entry.id, language)
+        if key not in self._machine:
+            try:
+                self._machine[key] = Localized(
+                    self.translator.translate(entry.title[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE, language),
+                    self.translator.translate(entry.text[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE, language),
+                    "machine",
+                )
+            except TranslationError:
+                log.warning("machine translation of %s into %s failed; answering in English", entry.id, language)
+                self._machine[key] = None
+        return self._machine[key]
 
     def reply(self, state: State, text: str) -> Reply:
         """Answer one message of the conversation in ``state``."""
@@ -141,7 +198,7 @@ class Core:
     def _emergency(self, state: State, understanding: Understanding | None) -> Reply:
         language = state.language or FALLBACK_LANGUAGE
         return Reply(
-            text=self.texts.get("emergency", language),
+            text=_directed(self.texts.get("emergency", language), language),
             state=replace(state, pending_intent=None, fallbacks_in_row=0),
             language=language,
             intent=EMERGENCY,
@@ -170,7 +227,7 @@ class Core:
         )
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
         return Reply(
-            text="\n\n".join(lines),
+            text=_directed("\n\n".join(lines), language),
             state=replace(state, fallbacks_in_row=fallbacks, pending_intent=None if fallback else state.pending_intent),
             language=language,
             intent=understanding.intent if understanding and understanding.ranking else None,
@@ -190,25 +247,27 @@ class Core:
         entry = self.knowledge.entry_for(intent, municipality)
         if entry is None:
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
-        body, text_language = entry.text_in(language)
+        localized = self.localize(entry, language)
         lines = [self.texts.get(note, language) for note in notes]
-        if text_language != language:
+        if localized.translation == "none":
             lines.append(self.texts.get("answer_in_english", language))
-        lines.append(body)
+        elif localized.translation == "machine":
+            lines.append(self.texts.get("machine_translated", language))
+        lines.append(localized.text)
         lines.extend(self._event_lines(entry, language))
         source = self.knowledge.sources[entry.source]
         lines.append(f"{self.texts.get('sources_label', language)}: {source.title}")
         if asking:
             lines.append(self.texts.get("ask_municipality", language, municipality=municipality or ""))
         return Reply(
-            text="\n\n".join(lines),
+            text=_directed("\n\n".join(lines), language, entry.facts),
             state=replace(state, pending_intent=intent if asking else None, fallbacks_in_row=0),
             language=language,
             intent=intent,
             topic=entry.id,
             confidence=understanding.confidence if understanding else 1.0,
             sources=(source.title,),
-            translation=_entry_translation(language, text_language),
+            translation=localized.translation,
             buttons=self.municipality_buttons() if asking else (),
             ranking=understanding.ranking if understanding else (),
         )
@@ -220,7 +279,8 @@ class Core:
         if entry.intent != "events":
             return []
         return [
-            f"• {event.title_in(language)}: {self._event_status(event, language)}" for event in self.knowledge.events()
+            f"• {self.localize(event, language).title}: {self._event_status(event, language)}"
+            for event in self.knowledge.events()
         ]
 
     def _event_status(self, entry: Entry, language: str) -> str:
@@ -242,7 +302,7 @@ class Core:
                 intent, self.knowledge.default_municipality
             )
             if entry:
-                buttons.append(Button(entry.title_in(language), f"topic:{intent}"))
+                buttons.append(Button(self.localize(entry, language).title, f"topic:{intent}"))
         return tuple(buttons)
 
     def municipality_buttons(self) -> tuple[Button, ...]:
@@ -255,10 +315,9 @@ class Core:
         return "draft" if self.texts.has(key, language) else "none"
 
 
-def _entry_translation(language: str, text_language: str) -> str:
-    if text_language != language:
-        return "none"
-    return "curated" if language == SOURCE_LANGUAGE else "draft"
+def _directed(text: str, language: str, facts: Iterable[str] = ()) -> str:
+    """``text`` with left-to-right runs isolated when the language is written right to left."""
+    return isolate_ltr(text, facts) if language in RIGHT_TO_LEFT else text
 
 
 def _finnish_date(day: date) -> str:
@@ -282,11 +341,14 @@ def cache_dir() -> Path:
     return Path(base) / "opastin"
 
 
-def load_core(root: Path | None = None, today: Callable[[], date] = date.today) -> Core:
+def load_core(
+    root: Path | None = None, translator: Translator | None = None, today: Callable[[], date] = date.today
+) -> Core:
     """Build the core from the project's files (config.yml, knowledge/, intents/, translations/)."""
     root = root or project_root()
     config = load_config(root / "config.yml")
     knowledge = load_knowledge(root / "knowledge", config.region)
     texts = load_texts(root / "translations" / "ui")
     nlu = NLU(knowledge, config, load_examples(root / "intents"), cache_dir())
-    return Core(knowledge, texts, nlu, today=today)
+    translations = load_translations(knowledge, root / "translations" / "knowledge")
+    return Core(knowledge, texts, nlu, translations, translator, today=today)

@@ -59,16 +59,6 @@ class Entry:
     dates: tuple[date, ...] = ()
     gaps: tuple[str, ...] = ()
 
-    def text_in(self, language: str) -> tuple[str, str]:
-        """The text in ``language`` if written, else in the fallback language; with its language."""
-        if language in self.text:
-            return self.text[language], language
-        return self.text[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE
-
-    def title_in(self, language: str) -> str:
-        """The title in ``language`` if written, else in the fallback language."""
-        return self.title.get(language) or self.title[FALLBACK_LANGUAGE]
-
 
 @dataclass(frozen=True)
 class Municipality:

@@ -58,7 +58,9 @@ def template(knowledge: Knowledge, root: Path) -> Catalog:
     return catalog
 
 
-def update_catalogs(knowledge: Knowledge, folder: Path, root: Path, languages: Iterable[str] = CATALOG_LANGUAGES) -> None:
+def update_catalogs(
+    knowledge: Knowledge, folder: Path, root: Path, languages: Iterable[str] = CATALOG_LANGUAGES
+) -> None:
     """Write the template and merge it into every language's catalog (changed sources turn fuzzy)."""
     folder.mkdir(parents=True, exist_ok=True)
     fresh = template(knowledge, root)
@@ -88,7 +90,8 @@ def _translation(entry: Entry, messages: Mapping[str, Message]) -> Translation |
     if any(message is None or not message.string for message in found):
         return None
     title, text = found[0], found[1]
-    assert title is not None and text is not None
+    assert title is not None
+    assert text is not None
     outdated = any(
         message.fuzzy or message.id != source
         for message, source in ((title, entry.title["fi"]), (text, entry.text["fi"]))
@@ -103,7 +106,8 @@ def _read(path: Path) -> Catalog:
         with path.open("rb") as handle:
             return read_po(handle)
     except (OSError, ValueError) as error:
-        raise DataError(path, "catalog", f"The catalog cannot be read: {error}.", "Open it in Poedit and save it.") from error
+        problem = f"The catalog cannot be read: {error}."
+        raise DataError(path, "catalog", problem, "Open it in Poedit and save it.") from error
 
 
 def _write(path: Path, catalog: Catalog) -> None:
