@@ -7,13 +7,19 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
 from typing import Any, TextIO
 
-from .core import Core, Reply, State, load_core
+from .check import Checker, exit_code, render
+from .config import load_config
+from .core import Core, Reply, State, load_core, project_root
 from .errors import OpastinError
+from .knowledge import load_knowledge
 from .languages import SUPPORTED
 from .settings import Settings
 from .store import Store
+from .translations import update_catalogs
 
 
 def reply_record(reply: Reply) -> dict[str, Any]:
@@ -105,6 +111,30 @@ def configure_logging(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines carry the token in the URL
 
 
+def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    checker = Checker(project_root(), date.today())
+    problems = checker.run(golden=not args.no_golden)
+    table = checker.translation_table() if checker.knowledge else []
+    if args.json:
+        report = {"problems": [asdict(problem) for problem in problems],
+                  "translations": [dict(zip(("language", "reviewed", "draft", "outdated", "missing"), row, strict=True))
+                                   for row in table]}  # fmt: skip
+        stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        stdout.write(render(problems, table, args.lang))
+    return exit_code(problems, args.strict)
+
+
+def _translations(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    root = project_root()
+    config = load_config(root / "config.yml")
+    knowledge = load_knowledge(root / "knowledge", config.region)
+    update_catalogs(knowledge, root / "translations" / "knowledge", root)
+    stdout.write("Updated translations/knowledge/knowledge.pot and every <language>.po from knowledge/.\n")
+    stdout.write("Translations whose Finnish source changed are now marked fuzzy (outdated).\n")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     main_parser = argparse.ArgumentParser(prog="opastin", description="Guidance for immigrants in Kainuu-Koillismaa.")
@@ -118,6 +148,15 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--language", metavar="CODE", help=f"answer in this language ({' '.join(SUPPORTED)})")
         command.add_argument("--municipality", metavar="NAME", help="answer for this municipality")
     ask.set_defaults(handler=_ask)
+    check = commands.add_parser("check", help="check knowledge, intents and translations; report every problem")
+    check.add_argument("--lang", choices=("fi", "en"), default="fi", help="report language (default fi)")
+    check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--no-golden", action="store_true", help="skip the golden questions (faster)")
+    check.set_defaults(handler=_check)
+    translations = commands.add_parser("translations", help="update translation catalogs after knowledge edits")
+    translations.add_argument("action", choices=("update",))
+    translations.set_defaults(handler=_translations)
     chat.set_defaults(handler=_chat)
     run.set_defaults(handler=_run)
     return main_parser
