@@ -380,7 +380,8 @@ class Checker:
                             "Update the translation in Poedit or Weblate and clear the fuzzy mark.",
                         ),
                         (
-                            "Suomenkielinen teksti on muuttunut käännöksen jälkeen; käyttäjät saavat englanninkielisen.",
+                            "Suomenkielinen teksti on muuttunut käännöksen jälkeen; käyttäjät saavat "
+                            "englanninkielisen.",
                             "Päivitä käännös Poeditissa tai Weblatessa ja poista fuzzy-merkintä.",
                         ),
                     )
