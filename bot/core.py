@@ -331,8 +331,9 @@ def clean(text: str) -> str:
 
 
 def project_root() -> Path:
-    """The folder holding config.yml, knowledge/, intents/ and translations/."""
-    return Path(__file__).resolve().parent.parent
+    """The folder holding config.yml, knowledge/, intents/ and translations/: OPASTIN_HOME if set
+    (an editor's working copy), else the checkout this package is in."""
+    return Path(os.environ.get("OPASTIN_HOME") or Path(__file__).resolve().parent.parent)
 
 
 def cache_dir() -> Path:

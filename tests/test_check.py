@@ -1,0 +1,182 @@
+"""`opastin check` against deliberately broken copies of the data: each rule fires where it should."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.check import Checker, exit_code
+from tests.conftest import ROOT
+
+TODAY = date(2026, 11, 24)
+COPIED = ("config.yml", "knowledge", "intents", "translations")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of the project's editable files."""
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def problems(tree: Path, rule: str) -> list[tuple[str, int | None, str]]:
+    found = Checker(tree, TODAY).run(golden=False)
+    return [(p.path, p.line, p.item) for p in found if p.rule == rule]
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_tree_has_no_errors_or_warnings_but_the_known_ones() -> None:
+    found = Checker(ROOT, TODAY).run(golden=False)
+    assert [p for p in found if p.severity == "error"] == []
+    assert {p.rule for p in found if p.severity == "warning"} <= {"event-over"}
+    assert exit_code(found, strict=False) == 0
+
+
+def test_a_yaml_syntax_error_names_file_and_line(tree: Path) -> None:
+    path = tree / "knowledge" / "kainuu" / "events.yml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[5] = "      fi: [broken"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    [(where, line, _)] = problems(tree, "file")
+    assert where == "knowledge/kainuu/events.yml"
+    assert line is not None
+    assert line >= 6
+
+
+def test_an_invented_email_is_an_error(tree: Path) -> None:
+    path = tree / "knowledge" / "kainuu" / "council.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("en: |\n", "en: |\n        Write to council@kajaani.fi.\n", 1), encoding="utf-8")
+    found = problems(tree, "unlisted-contact")
+    assert [(where, item) for where, _, item in found] == [("knowledge/kainuu/council.yml", found[0][2])]
+
+
+def test_a_fact_not_in_the_source_is_an_error(tree: Path) -> None:
+    replace_in(tree / "knowledge" / "kainuu" / "events.yml", '- "17–19"', '- "17-19"')
+    assert [item for _, _, item in problems(tree, "fact-not-in-source")] == ["event_welcome"]
+
+
+def test_a_text_that_lost_a_fact_is_an_error(tree: Path) -> None:
+    replace_in(tree / "knowledge" / "kainuu" / "events.yml", "at 17–19", "in the evening")
+    assert [item for _, _, item in problems(tree, "fact-missing-in-text")] == ["event_welcome (en)"]
+
+
+def test_the_same_example_under_two_intents_is_an_error(tree: Path) -> None:
+    path = tree / "intents" / "en.yml"
+    text = path.read_text(encoding="utf-8")
+    marker = "- intent: thanks\n  examples: |\n"
+    path.write_text(text.replace(marker, marker + "    - Where is Kajaani Info?\n", 1), encoding="utf-8")
+    replace_in(
+        path,
+        "- intent: service_point\n  examples: |\n",
+        "- intent: service_point\n  examples: |\n    - Where is Kajaani Info?\n",
+    )
+    found = problems(tree, "example-in-two-intents")
+    assert [(where, item) for where, _, item in found] == [("intents/en.yml", "Where is Kajaani Info?")]
+    assert found[0][1] is not None
+
+
+def test_an_intent_without_an_answer_and_an_unreachable_entry(tree: Path) -> None:
+    path = tree / "intents" / "en.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "- intent: parking\n  examples: |\n    - where to park\n", "utf-8"
+    )
+    for language_file in (tree / "intents").glob("*.yml"):
+        text = language_file.read_text(encoding="utf-8")
+        language_file.write_text(
+            text.replace("- intent: client_duration\n", "- intent: client_duration_old\n"), "utf-8"
+        )
+    assert [item for _, _, item in problems(tree, "intent-without-answer")] == ["client_duration_old", "parking"]
+    assert [item for _, _, item in problems(tree, "entry-unreachable")] == ["client_duration"]
+
+
+def test_too_few_examples_in_a_language_is_a_warning(tree: Path) -> None:
+    path = tree / "intents" / "en.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "- intent: parking\n  examples: |\n    - where to park\n", "utf-8"
+    )
+    assert ("intents/en.yml", None, "parking") in problems(tree, "too-few-examples")
+
+
+def test_overdue_reviews_and_past_events_are_warnings(tree: Path) -> None:
+    replace_in(tree / "knowledge" / "kainuu" / "council.yml", "review_by: 2027-06-30", "review_by: 2025-01-01")
+    assert [item for _, _, item in problems(tree, "review-overdue")] == ["council_info"]
+    assert {item for _, _, item in problems(tree, "event-over")} == {
+        "event_talk_to_stranger",
+        "event_welcome",
+        "event_walk_and_talk",
+    }
+
+
+def test_gaps_are_listed(tree: Path) -> None:
+    gaps = [p for p in Checker(tree, TODAY).run(golden=False) if p.rule == "gap" and p.item == "council_contact"]
+    assert [p.message["en"] for p in gaps] == ["Not in the sources: council e-mail address not in the sources."]
+
+
+def test_a_changed_finnish_text_makes_its_translations_outdated(tree: Path) -> None:
+    replace_in(tree / "knowledge" / "kainuu" / "events.yml", "kaksi kertaa vuodessa", "kahdesti vuodessa")
+    env = {**os.environ, "OPASTIN_HOME": str(tree)}
+    subprocess.run([sys.executable, "-m", "bot.cli", "translations", "update"], env=env, check=True)
+    checker = Checker(tree, TODAY)
+    found = [p for p in checker.run(golden=False) if p.rule == "translation-outdated"]
+    translated = {row[0] for row in checker.translation_table() if row[2] or row[3]}
+    assert {p.item for p in found} == {f"event_welcome ({language})" for language in translated}
+
+
+def test_golden_questions_report_what_was_answered_instead(tree: Path) -> None:
+    golden = tree / "knowledge" / "golden.yml"
+    golden.write_text(
+        'questions:\n  - text: "When is Walk and Talk?"\n    expect: event_walk_and_talk\n'
+        '  - text: "Where is Kajaani Info?"\n    expect: council_info\n',
+        encoding="utf-8",
+    )
+    found = [p for p in Checker(tree, TODAY).run() if p.rule == "golden-miss"]
+    assert [(p.item, p.line) for p in found] == [("Where is Kajaani Info?", 4)]
+    assert "service_point" in found[0].message["en"]
+
+
+def test_the_command_reports_in_finnish_or_english_as_text_or_json(tree: Path) -> None:
+    replace_in(tree / "knowledge" / "kainuu" / "events.yml", '- "17–19"', '- "17-19"')
+    env = {**os.environ, "OPASTIN_HOME": str(tree)}
+    command = [sys.executable, "-m", "bot.cli", "check", "--no-golden"]
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*command, *extra], cwd=tree, env=env, capture_output=True, text=True, check=False)
+
+    finnish, english, machine = run(), run("--lang", "en"), run("--json")
+    assert (finnish.returncode, english.returncode, machine.returncode) == (1, 1, 1)
+    assert finnish.stdout.startswith("Virheet (")
+    assert "'17-19' ei esiinny lähteessä 000_2ce2b90f1ff80d48.txt." in finnish.stdout
+    assert english.stdout.startswith("Errors (")
+    assert "Fix: Copy the fact exactly from the source" in english.stdout
+    report = json.loads(machine.stdout)
+    [error] = [p for p in report["problems"] if p["rule"] == "fact-not-in-source"]
+    assert (error["rule"], error["path"], error["item"]) == (
+        "fact-not-in-source",
+        "knowledge/kainuu/events.yml",
+        "event_welcome",
+    )
+    assert len(report["translations"]) == 16
+
+
+def test_strict_fails_on_warnings() -> None:
+    found = Checker(ROOT, TODAY).run(golden=False)
+    assert exit_code(found, strict=False) == 0
+    assert exit_code(found, strict=True) == 1
