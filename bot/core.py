@@ -198,7 +198,7 @@ class Core:
     def _emergency(self, state: State, understanding: Understanding | None) -> Reply:
         language = state.language or FALLBACK_LANGUAGE
         return Reply(
-            text=_directed(self.texts.get("emergency", language), language),
+            text=_directed(self.texts.get("emergency", language), language, EMERGENCY_SOURCES),
             state=replace(state, pending_intent=None, fallbacks_in_row=0),
             language=language,
             intent=EMERGENCY,
@@ -255,6 +255,7 @@ class Core:
             lines.append(self.texts.get("machine_translated", language))
         lines.append(localized.text)
         lines.extend(self._event_lines(entry, language))
+        lines.extend(self._glossary_line(localized.text, language))
         source = self.knowledge.sources[entry.source]
         lines.append(f"{self.texts.get('sources_label', language)}: {source.title}")
         if asking:
@@ -282,6 +283,18 @@ class Core:
             f"• {self.localize(event, language).title}: {self._event_status(event, language)}"
             for event in self.knowledge.events()
         ]
+
+    def _glossary_line(self, text: str, language: str) -> list[str]:
+        """The Finnish terms the answer keeps, explained in the user's language (not for Finnish)."""
+        if language == SOURCE_LANGUAGE:
+            return []
+        folded = text.casefold()
+        explained = [
+            f"{term} – {explanations.get(language) or explanations[FALLBACK_LANGUAGE]}"
+            for term, explanations in self.knowledge.glossary.items()
+            if term.casefold() in folded and FALLBACK_LANGUAGE in explanations
+        ]
+        return [f"{self.texts.get('glossary_label', language)}: " + "; ".join(explained)] if explained else []
 
     def _event_status(self, entry: Entry, language: str) -> str:
         today = self.today()
