@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -116,9 +117,12 @@ def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     problems = checker.run(golden=not args.no_golden)
     table = checker.translation_table() if checker.knowledge else []
     if args.json:
-        report = {"problems": [asdict(problem) for problem in problems],
-                  "translations": [dict(zip(("language", "reviewed", "draft", "outdated", "missing"), row, strict=True))
-                                   for row in table]}  # fmt: skip
+        report = {
+            "problems": [asdict(problem) for problem in problems],
+            "translations": [
+                dict(zip(("language", "reviewed", "draft", "outdated", "missing"), row, strict=True)) for row in table
+            ],
+        }
         stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
         stdout.write(render(problems, table, args.lang))
@@ -132,6 +136,36 @@ def _translations(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> in
     update_catalogs(knowledge, root / "translations" / "knowledge", root)
     stdout.write("Updated translations/knowledge/knowledge.pot and every <language>.po from knowledge/.\n")
     stdout.write("Translations whose Finnish source changed are now marked fuzzy (outdated).\n")
+    return 0
+
+
+def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    import uvicorn
+
+    from .web import create_app
+
+    settings = Settings.from_env()
+    configure_logging(settings)
+    store = Store.in_dir(settings.data_dir, settings.retention_days)
+    app = create_app(load_core(), store, settings, project_root(), secure_cookies=args.secure_cookies)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from .web import hash_password
+
+    if args.password_stdin:
+        password = stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise OpastinError("The passwords differ; nothing was saved.")
+    if len(password) < 10:
+        raise OpastinError("Use a password of at least 10 characters; nothing was saved.")
+    settings = Settings.from_env()
+    Store.in_dir(settings.data_dir, settings.retention_days).add_staff(args.name, hash_password(password))
+    stdout.write(f"Staff account '{args.name}' saved; sign in at the console (opastin web).\n")
     return 0
 
 
@@ -157,6 +191,17 @@ def parser() -> argparse.ArgumentParser:
     translations = commands.add_parser("translations", help="update translation catalogs after knowledge edits")
     translations.add_argument("action", choices=("update",))
     translations.set_defaults(handler=_translations)
+    web = commands.add_parser("web", help="run the staff web console")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    web.add_argument("--secure-cookies", action="store_true", help="send the session cookie over HTTPS only")
+    web.set_defaults(handler=_web)
+    staff = commands.add_parser("staff", help="manage staff accounts of the web console")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser("add", help="create a staff account (or set a new password)")
+    staff_add.add_argument("name")
+    staff_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    staff_add.set_defaults(handler=_staff_add)
     chat.set_defaults(handler=_chat)
     run.set_defaults(handler=_run)
     return main_parser

@@ -49,6 +49,21 @@ def create_users_and_questions(db: sqlite_utils.Database) -> None:
     db.table("handled_updates").create({"update_id": int, "handled_at": str}, pk="update_id")
 
 
+@migrations()
+def create_staff(db: sqlite_utils.Database) -> None:
+    """Staff accounts of the web console: a name and an argon2 hash, nothing else."""
+    db.table("staff").create({"name": str, "password_hash": str, "created": str}, pk="name")
+
+
+#: How a statistics breakdown groups questions.
+BREAKDOWNS = {
+    "language": "language",
+    "topic": "CASE WHEN fallback = 1 THEN 'fallback' ELSE coalesce(topic, intent) END",
+    "municipality": "municipality",
+}
+PERIODS = {"day": "substr(asked_at, 1, 10)", "week": "strftime('%Y-W%W', substr(asked_at, 1, 10))"}
+
+
 @dataclass(frozen=True)
 class UserSettings:
     """What is stored about one user besides the conversation state."""
@@ -178,6 +193,49 @@ class Store:
             return int(blanked)
 
         return self._write(purge)
+
+    def add_staff(self, name: str, password_hash: str) -> None:
+        """Create or replace a staff account."""
+        row = {"name": name, "password_hash": password_hash, "created": self.now().date().isoformat()}
+        self._write(lambda: self.db.table("staff").upsert(row, pk="name"))
+
+    def staff_hash(self, name: str) -> str | None:
+        """The password hash of staff member ``name``, if the account exists."""
+        rows = list(self.db.table("staff").rows_where("name = ?", [name]))
+        return str(rows[0]["password_hash"]) if rows else None
+
+    def counts(self, period: str, breakdown: str) -> list[tuple[str, str, int]]:
+        """Questions per ``period`` (day or week) and ``breakdown`` value: (period, value, count)."""
+        group = BREAKDOWNS[breakdown]
+        when = PERIODS[period]
+        sql = (
+            f"SELECT {when} AS period, coalesce({group}, '-') AS value, count(*) AS n FROM questions "  # noqa: S608
+            "GROUP BY period, value ORDER BY period, value"
+        )
+        return [(str(row[0]), str(row[1]), int(row[2])) for row in self.db.execute(sql).fetchall()]
+
+    def fallback_rates(self, period: str) -> list[tuple[str, int, int]]:
+        """Per period: questions asked and how many the bot could not answer."""
+        when = PERIODS[period]
+        sql = f"SELECT {when} AS period, count(*), sum(fallback) FROM questions GROUP BY period ORDER BY period"  # noqa: S608
+        return [(str(row[0]), int(row[1]), int(row[2] or 0)) for row in self.db.execute(sql).fetchall()]
+
+    def unanswered(self, threshold: float, limit: int = 200) -> list[dict[str, Any]]:
+        """Fallbacks and low-confidence answers, newest first, without the user's pseudonym."""
+        sql = (
+            "SELECT asked_at, language, municipality, intent, topic, confidence, fallback, text FROM questions "
+            "WHERE (fallback = 1 OR confidence < ?) AND text IS NOT NULL ORDER BY id DESC LIMIT ?"
+        )
+        cursor = self.db.execute(sql, [threshold, limit])
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+    def export(self) -> list[dict[str, Any]]:
+        """Every question for statistics export: no pseudonym, no text."""
+        sql = "SELECT asked_at, language, topic, intent, confidence, fallback, municipality FROM questions ORDER BY id"
+        cursor = self.db.execute(sql)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def _user(self, user: str) -> dict[str, Any] | None:
         rows = list(self.db.table("users").rows_where("user = ?", [user]))

@@ -257,7 +257,7 @@ class ArgosTranslator:
     def __init__(self, models_dir: Path, names: Iterable[str] = ()) -> None:
         self.models_dir = models_dir
         self.names = tuple(names)
-        self._loaded: dict[tuple[Path, int], _Translation] = {}
+        self._loaded: dict[tuple[Path, str, int], _Translation] = {}
         # One translation at a time: argostranslate's objects load lazily and are not thread-safe.
         self._lock = threading.Lock()
 
@@ -300,8 +300,9 @@ class ArgosTranslator:
 
     def _translation(self, model: ModelInfo) -> _Translation:
         """``model`` loaded through argostranslate, once per install of its folder."""
-        # A reinstall writes a new metadata.json, so its time tells a replaced model from a loaded one.
-        key = (model.path, (model.path / "metadata.json").stat().st_mtime_ns)
+        # A reinstall writes a new metadata.json: its version and time tell a replaced model
+        # from the loaded one (the time alone can repeat: file clocks tick in milliseconds).
+        key = (model.path, model.version, (model.path / "metadata.json").stat().st_mtime_ns)
         if key not in self._loaded:
             argos_package, argos_translate = _import_argostranslate(self.models_dir)
             # Built from the folder instead of argostranslate's global list of languages, which
@@ -330,8 +331,9 @@ def _import_argostranslate(models_dir: Path) -> tuple[ModuleType, ModuleType]:
 
     if argostranslate.settings.chunk_type != argostranslate.settings.ChunkType.SPACY:
         raise TranslationError(
-            "argostranslate was imported with another sentence splitter before Opastin could set it "
-            "up, and would download one. Remove ARGOS_CHUNK_TYPE from its settings.json and restart."
+            "argostranslate was imported before Opastin could set it up, with a sentence splitter it "
+            "would download. Import argostranslate only through ArgosTranslator, or set "
+            "ARGOS_CHUNK_TYPE=SPACY before Opastin starts."
         )
     _save_sentence_splitter(Path(argostranslate.settings.cache_dir) / "spacy")
     import argostranslate.package  # type: ignore[import-untyped]

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
-import ctranslate2
+import ctranslate2  # type: ignore[import-untyped]
 import numpy as np
 import sentencepiece as spm
 
@@ -65,11 +66,9 @@ def build_copy_model(directory: Path, source: str, target: str, *, uppercase: bo
     pieces = [tokenizer.id_to_piece(number) for number in range(tokenizer.get_piece_size())]
     package = f"translate-{source}_{target}-tiny"
     archive = directory / f"translate-{source}_{target}.argosmodel"
-    model_dir = directory / f".{package}-ctranslate2"
-    model_dir.mkdir()
-    _copy_transformer(pieces, uppercase).save(str(model_dir))
-    metadata = {
-        "package_version": "0.1",
+    metadata: dict[str, object] = {
+        # Different versions let a translator tell the two models apart after a reinstall.
+        "package_version": "1.0-uppercase" if uppercase else "1.0",
         "argos_version": "1.11",
         "from_code": source,
         "from_name": _NAMES.get(source, source),
@@ -78,13 +77,12 @@ def build_copy_model(directory: Path, source: str, target: str, *, uppercase: bo
         "type": "translate",
         "links": [],
     }
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+    with tempfile.TemporaryDirectory() as scratch, zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        _copy_transformer(pieces, uppercase).save(scratch)
+        for file in sorted(Path(scratch).iterdir()):
+            zipped.write(file, f"{package}/model/{file.name}")
         zipped.writestr(f"{package}/metadata.json", json.dumps(metadata))
         zipped.writestr(f"{package}/sentencepiece.model", tokenizer.serialized_model_proto())
-        for file in sorted(model_dir.iterdir()):
-            zipped.write(file, f"{package}/model/{file.name}")
-            file.unlink()
-    model_dir.rmdir()
     return archive
 
 
@@ -140,8 +138,10 @@ def _copy_transformer(pieces: list[str], uppercase: bool) -> ctranslate2.specs.T
     key_value[positions, positions] = np.eye(MAX_TOKENS, dtype=np.float32)
     key_value[width : width + vocabulary, tokens] = np.eye(vocabulary, dtype=np.float32)
     cross.linear[1].weight = key_value
-    written = [pieces.index(_capitals(piece)) if uppercase and _capitals(piece) in pieces else number
-               for number, piece in enumerate(pieces)]
+    written = [
+        pieces.index(_capitals(piece)) if uppercase and _capitals(piece) in pieces else number
+        for number, piece in enumerate(pieces)
+    ]
     output = np.zeros((width, width), dtype=np.float32)
     output[written, range(vocabulary)] = 1.0
     cross.linear[2].weight = output

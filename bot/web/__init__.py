@@ -1,0 +1,208 @@
+"""The staff web console: try questions, browse knowledge, see statistics. For staff only.
+
+Server-rendered (Starlette + Jinja2, no JavaScript needed), bound to 127.0.0.1 by default.
+Every route but the login page needs a signed-in staff member; every form carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+
+from ..check import Checker
+from ..core import Core, State
+from ..languages import SUPPORTED
+from ..settings import Settings
+from ..store import BREAKDOWNS, Store
+from .plots import rate_line, stacked_bars
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+SESSION_COOKIE = "opastin_staff"
+LOW_CONFIDENCE = 0.5
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An argon2 hash of ``password`` for the staff table."""
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Tell whether ``password`` matches ``stored`` (False for unknown accounts, in the same time)."""
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class Console:
+    """The console's routes over the core, the store and the project's files."""
+
+    def __init__(self, core: Core, store: Store, root: Path, today: date | None = None) -> None:
+        self.core = core
+        self.store = store
+        self.root = root
+        self.today = today
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
+        """Render ``template`` with the staff member and the CSRF token every form needs."""
+        context.update(staff=request.session.get("staff"), csrf=_csrf_token(request))
+        return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+
+    async def login(self, request: Request) -> Response:
+        if request.method == "GET":
+            return self.page(request, "login.html")
+        form = await request.form()
+        if not _csrf_ok(request, form.get("csrf")):
+            return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
+        name, password = str(form.get("name", "")), str(form.get("password", ""))
+        if not verify_password(self.store.staff_hash(name), password):
+            return self.page(request, "login.html", status=401, error=True, name=name)
+        request.session.clear()
+        request.session.update(staff=name, csrf=secrets.token_urlsafe(24))
+        return RedirectResponse("/try", status_code=303)
+
+    async def logout(self, request: Request) -> Response:
+        form = await request.form()
+        if _csrf_ok(request, form.get("csrf")):
+            request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    async def try_question(self, request: Request) -> Response:
+        context: dict[str, Any] = {"languages": SUPPORTED, "municipalities": self.core.knowledge.municipalities}
+        if request.method == "POST":
+            form = await request.form()
+            if not _csrf_ok(request, form.get("csrf")):
+                return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
+            question = str(form.get("question", ""))
+            language = str(form.get("language", "")) or None
+            municipality = str(form.get("municipality", "")) or None
+            state = State(language=language, language_chosen=language is not None, municipality=municipality)
+            reply = self.core.reply(state, question)
+            entry = self.core.knowledge.entry(reply.topic) if reply.topic else None
+            source = self.core.knowledge.sources[entry.source] if entry else None
+            context.update(
+                question=question, language=language, municipality=municipality, reply=reply, entry=entry, source=source
+            )
+        return self.page(request, "try.html", **context)
+
+    async def knowledge(self, request: Request) -> Response:
+        checker = Checker(self.root, self.today or date.today())
+        problems = checker.run(golden=False)
+        statuses = {
+            entry.id: {
+                language: t.status for language, by_id in self.core.translations.items() if (t := by_id.get(entry.id))
+            }
+            for entry in self.core.knowledge.entries
+        }
+        return self.page(
+            request,
+            "knowledge.html",
+            entries=self.core.knowledge.entries,
+            statuses=statuses,
+            problems=problems,
+            table=checker.translation_table(),
+        )
+
+    async def stats(self, request: Request) -> Response:
+        period = request.query_params.get("period", "day")
+        period = period if period in ("day", "week") else "day"
+        charts = [stacked_bars(self.store.counts(period, by), f"Questions per {period} by {by}") for by in BREAKDOWNS]
+        rates = self.store.fallback_rates(period)
+        charts.append(rate_line(rates, f"Fallback rate per {period}"))
+        asked = sum(total for _, total, _ in rates)
+        unanswered = sum(fallbacks for _, _, fallbacks in rates)
+        return self.page(request, "stats.html", charts=charts, period=period, asked=asked, unanswered=unanswered)
+
+    async def stats_csv(self, request: Request) -> Response:
+        rows = self.store.export()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer, fieldnames=["asked_at", "language", "topic", "intent", "confidence", "fallback", "municipality"]
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        headers = {"Content-Disposition": 'attachment; filename="opastin-questions.csv"'}
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+    async def unanswered(self, request: Request) -> Response:
+        return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))
+
+
+def _csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return str(token)
+
+
+def _csrf_ok(request: Request, sent: object) -> bool:
+    expected = request.session.get("csrf")
+    return bool(expected) and isinstance(sent, str) and secrets.compare_digest(str(expected), sent)
+
+
+class _RequireStaff:
+    """ASGI middleware: every path but /login needs a signed-in staff member."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] != "/login" and not scope.get("session", {}).get("staff"):
+            method = scope["method"]
+            response: Response = (
+                RedirectResponse("/login", status_code=303)
+                if method in ("GET", "HEAD")
+                else PlainTextResponse("Sign in first.", status_code=403)
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    core: Core, store: Store, settings: Settings, root: Path, *, secure_cookies: bool = False, today: date | None = None
+) -> Starlette:
+    """The console as an ASGI app."""
+    console = Console(core, store, root, today)
+    routes = [
+        Route("/", lambda request: RedirectResponse("/try", status_code=303)),
+        Route("/login", console.login, methods=["GET", "POST"]),
+        Route("/logout", console.logout, methods=["POST"]),
+        Route("/try", console.try_question, methods=["GET", "POST"]),
+        Route("/knowledge", console.knowledge),
+        Route("/stats", console.stats),
+        Route("/stats.csv", console.stats_csv),
+        Route("/unanswered", console.unanswered),
+    ]
+    secret = settings.pseudonym_key() + b"console"
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret.hex(),
+            session_cookie=SESSION_COOKIE,
+            same_site="strict",
+            https_only=secure_cookies,
+            max_age=8 * 3600,
+        ),
+        Middleware(_RequireStaff),
+    ]
+    return Starlette(routes=routes, middleware=middleware)
