@@ -47,7 +47,7 @@ async def main(users: int, messages: int, rate: float) -> None:
                             secret="bench", rate_limit=messages + 1)  # fmt: skip
         limiter = PoliteRateLimiter(per_chat_rate=0)
         limiter._base_limiter = None  # measure the bot, not Telegram's 30/s
-        application = build_application(core, Store.in_dir(Path(data_dir)), settings, limiter)
+        application = build_application(lambda: core, Store.in_dir(Path(data_dir)), settings, limiter)
 
         def answered_more_than(chat_id: int, count: int) -> bool:
             return len(peer.texts(chat_id)) > count

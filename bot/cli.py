@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -18,6 +19,7 @@ from .core import Core, Reply, State, load_core, project_root
 from .errors import OpastinError
 from .knowledge import load_knowledge
 from .languages import SUPPORTED
+from .reload import LiveCore
 from .settings import Settings
 from .store import Store
 from .translations import update_catalogs
@@ -83,7 +85,9 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     configure_logging(settings)
     store = Store.in_dir(settings.data_dir, settings.retention_days)
     store.purge_expired()
-    telegram.run(load_core(), store, settings)
+    live = LiveCore(load_core, project_root())
+    signal.signal(signal.SIGHUP, lambda *_: live.request_reload())
+    telegram.run(live, store, settings)
     return 0
 
 
@@ -147,7 +151,8 @@ def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     settings = Settings.from_env()
     configure_logging(settings)
     store = Store.in_dir(settings.data_dir, settings.retention_days)
-    app = create_app(load_core(), store, settings, project_root(), secure_cookies=args.secure_cookies)
+    live = LiveCore(load_core, project_root())
+    app = create_app(live, store, settings, project_root(), secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

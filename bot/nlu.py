@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy
 import pycld2
@@ -28,10 +28,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
 from .config import Config
-from .errors import DataError
+from .errors import ConfigError, DataError
 from .knowledge import Knowledge
 from .languages import SUPPORTED
 from .yamlfile import load_yaml
+
+if TYPE_CHECKING:
+    from .rasa import RasaRanker
 
 OUT_OF_SCOPE = "out_of_scope"
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
@@ -336,13 +339,23 @@ class NLU:
         )
         self.fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
         self.classifier.load_or_train(examples, cache_dir)
+        # config.yml's opastin: nlu_backend: "embedded" (the classifier above) or "rasa" (a Rasa
+        # server ranks and finds the municipality; the classifier above answers whenever it cannot).
+        self.rasa: RasaRanker | None = None
+        backend = str((config.raw.get("opastin") or {}).get("nlu_backend", "embedded"))
+        if backend == "rasa":
+            from .rasa import RasaRanker  # bot.rasa builds on this module, so it comes in only when chosen
+
+            self.rasa = RasaRanker.from_config(config, self.classifier, knowledge)
+        elif backend != "embedded":
+            raise ConfigError(f"{config.path}: opastin: nlu_backend is '{backend}'; it can be 'embedded' or 'rasa'.")
 
     def understand(self, text: str) -> Understanding:
         """Detect the language, rank the intents and find the municipality of ``text``."""
         return Understanding(
             language=self.detector.detect(text),
-            ranking=self.classifier.rank(text),
-            municipality=self.knowledge.find_municipality(text),
+            ranking=self.rasa.rank(text) if self.rasa else self.classifier.rank(text),
+            municipality=self.rasa.municipality(text) if self.rasa else self.knowledge.find_municipality(text),
         )
 
     def names_only(self, text: str) -> bool:

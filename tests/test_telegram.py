@@ -30,7 +30,7 @@ async def running_bot(core: Core, data_dir: Path, peer: Peer | None = None) -> A
         await peer.start()
     settings = Settings(data_dir=data_dir, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
     store = Store.in_dir(data_dir)
-    application = build_application(core, store, settings, PoliteRateLimiter(per_chat_rate=0, backoff=0.01))
+    application = build_application(lambda: core, store, settings, PoliteRateLimiter(per_chat_rate=0, backoff=0.01))
     async with application:
         await application.start()
         assert application.updater

@@ -89,6 +89,8 @@ def test_rtl_answers_isolate_every_fact_left_to_right(core: Core, language: str)
     for entry in core.knowledge.entries:
         if entry.id not in core.translations.get(language, {}) or not entry.facts:
             continue
+        if entry.municipality is None and core.knowledge.depends_on_municipality(entry.intent):
+            continue  # answered only for a municipality without its own entry
         reply = topic_reply(core, entry.id, language)
         for fact in entry.facts:
             assert f"{LRI}{fact}{PDI}" in reply.text or any(

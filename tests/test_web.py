@@ -28,7 +28,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def client(core: Core, store: Store, tmp_path: Path) -> TestClient:
-    app = create_app(core, store, Settings(data_dir=tmp_path, secret="web-test"), ROOT, today=TODAY)
+    app = create_app(lambda: core, store, Settings(data_dir=tmp_path, secret="web-test"), ROOT, today=TODAY)
     return TestClient(app, base_url="http://127.0.0.1")
 
 

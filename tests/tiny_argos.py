@@ -12,7 +12,8 @@ so at step ``t`` it only knows its position ``t``. Its one cross-attention layer
 decoder position with the source positions (query and key read only the position dimensions),
 so step ``t`` attends to source position ``t`` alone, reads that token (the value reads only the
 token dimensions) and writes it, or its uppercase form, where the output projection sees it.
-The source ends with ``</s>`` (``add_source_eos``), so the copy ends there too. Self-attention
+The source ends with ``</s>`` (``add_source_eos``), so the copy ends there too, and steps past
+the end read that ``</s>`` (see ``_copy_transformer``), so no beam runs on. Self-attention
 and feed-forward weights are zero: with the residual connections they pass everything through.
 """
 
@@ -136,6 +137,14 @@ def _copy_transformer(pieces: list[str], uppercase: bool) -> ctranslate2.specs.T
     cross.linear[0].weight = query
     key_value = np.zeros((2 * width, width), dtype=np.float32)
     key_value[positions, positions] = np.eye(MAX_TOKENS, dtype=np.float32)
+    # Every query also looks, half as hard, for the source's </s>: past the end of the source no
+    # position matches and the step reads </s> and stops. Without it, the beams beam search
+    # keeps besides the copy would run on to the length limit, slowly.
+    end = pieces.index("</s>")
+    key_value[end, end] = 1.0
+    end_of_source = np.zeros(width, dtype=np.float32)
+    end_of_source[end] = ATTENTION_SHARPNESS * np.sqrt(width) / 2  # a position match scores about twice this
+    cross.linear[0].bias = end_of_source
     key_value[width : width + vocabulary, tokens] = np.eye(vocabulary, dtype=np.float32)
     cross.linear[1].weight = key_value
     written = [

@@ -153,11 +153,16 @@ def keyboard(buttons: Sequence[Button], per_row: int = BUTTONS_PER_ROW) -> Inlin
 class TelegramBot:
     """The handlers; each turns an Update into a call of the core or the store."""
 
-    def __init__(self, core: Core, store: Store, settings: Settings) -> None:
-        self.core = core
+    def __init__(self, cores: Callable[[], Core], store: Store, settings: Settings) -> None:
+        self.cores = cores
         self.store = store
         self.secret = settings.pseudonym_key()
         self.rate = UserRate(settings.rate_limit)
+
+    @property
+    def core(self) -> Core:
+        """The current core (a new one after the knowledge files were edited)."""
+        return self.cores()
 
     # Conversation state -------------------------------------------------------------------
 
@@ -374,7 +379,7 @@ async def _set_commands(application: Application[Any, Any, Any, Any, Any, Any]) 
 
 
 def build_application(
-    core: Core, store: Store, settings: Settings, rate_limiter: PoliteRateLimiter | None = None
+    cores: Callable[[], Core], store: Store, settings: Settings, rate_limiter: PoliteRateLimiter | None = None
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The one wiring point: the Application with every handler and the error handler."""
     if not settings.telegram_token:
@@ -383,7 +388,7 @@ def build_application(
     if settings.telegram_api_url:
         builder = builder.base_url(settings.telegram_api_url).base_file_url(settings.telegram_api_url)
     application = builder.post_init(_set_commands).concurrent_updates(False).build()
-    bot = TelegramBot(core, store, settings)
+    bot = TelegramBot(cores, store, settings)
     application.add_handler(TypeHandler(Update, bot.skip_handled), group=-1)
     for command, handler in (
         ("start", bot.start), ("language", bot.choose_language), ("municipality", bot.choose_municipality),
@@ -407,9 +412,9 @@ def webhook_secret(settings: Settings) -> str:
     return hashlib.sha256(settings.pseudonym_key() + b"webhook").hexdigest()[:32]
 
 
-def run(core: Core, store: Store, settings: Settings) -> None:
+def run(cores: Callable[[], Core], store: Store, settings: Settings) -> None:
     """Run the bot: a webhook when OPASTIN_WEBHOOK_URL is set, else long polling."""
-    application = build_application(core, store, settings)
+    application = build_application(cores, store, settings)
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,16 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 class Console:
     """The console's routes over the core, the store and the project's files."""
 
-    def __init__(self, core: Core, store: Store, root: Path, today: date | None = None) -> None:
-        self.core = core
+    def __init__(self, cores: Callable[[], Core], store: Store, root: Path, today: date | None = None) -> None:
+        self.cores = cores
         self.store = store
         self.root = root
         self.today = today
+
+    @property
+    def core(self) -> Core:
+        """The current core (a new one after the knowledge files were edited)."""
+        return self.cores()
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         """Render ``template`` with the staff member and the CSRF token every form needs."""
@@ -179,10 +185,16 @@ class _RequireStaff:
 
 
 def create_app(
-    core: Core, store: Store, settings: Settings, root: Path, *, secure_cookies: bool = False, today: date | None = None
+    cores: Callable[[], Core],
+    store: Store,
+    settings: Settings,
+    root: Path,
+    *,
+    secure_cookies: bool = False,
+    today: date | None = None,
 ) -> Starlette:
     """The console as an ASGI app."""
-    console = Console(core, store, root, today)
+    console = Console(cores, store, root, today)
     routes = [
         Route("/", lambda request: RedirectResponse("/try", status_code=303)),
         Route("/login", console.login, methods=["GET", "POST"]),
