@@ -1,0 +1,58 @@
+"""Edited knowledge is picked up without a restart; a broken edit keeps the last good version."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.core import State, load_core
+from bot.reload import LiveCore
+from tests.conftest import ROOT, TODAY
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    for name in ("config.yml", "knowledge", "intents", "translations"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def welcome_text(live: LiveCore) -> str:
+    entry = live().knowledge.entry("event_welcome")
+    assert entry is not None
+    return entry.text["en"]
+
+
+def edit(tree: Path, old: str, new: str) -> None:
+    path = tree / "knowledge" / "kainuu" / "events.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_changed_file_is_picked_up_in_the_background(tree: Path) -> None:
+    live = LiveCore(lambda: load_core(tree, today=lambda: TODAY), tree, interval=0)
+    edit(tree, "The event is for new residents", "The event welcomes new residents")
+    deadline = time.monotonic() + 60
+    while "welcomes new residents" not in welcome_text(live) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "welcomes new residents" in welcome_text(live)
+    assert live().reply(State(), "When is Tervetuloa Kajaaniin?").topic == "event_welcome"
+
+
+def test_a_broken_edit_keeps_the_last_good_knowledge(tree: Path, caplog: pytest.LogCaptureFixture) -> None:
+    live = LiveCore(lambda: load_core(tree, today=lambda: TODAY), tree, interval=3600)
+    before = live()
+    edit(tree, "    intent: event_welcome\n", "    intent: [event_welcome\n")
+    assert live.reload() is False
+    assert live() is before
+    assert "Knowledge not reloaded, the bot keeps the last good version" in caplog.text
+    assert "events.yml" in caplog.text
+    edit(tree, "    intent: [event_welcome\n", "    intent: event_welcome\n")
+    assert live.reload() is True
+    assert live() is not before
