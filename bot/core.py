@@ -21,7 +21,7 @@ from .config import load_config
 from .errors import TranslationError
 from .knowledge import Entry, Knowledge, load_knowledge
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
-from .nlu import NLU, Understanding, load_examples
+from .nlu import NLU, OUT_OF_SCOPE, Understanding, load_examples
 from .texts import Texts, load_texts
 from .translate import Translator
 from .translations import Translation, load_translations
@@ -33,6 +33,14 @@ MAX_CHARS = 1000
 #: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
 SHORT_LETTERS = 12
 EMERGENCY = "emergency"
+HUMAN_CONTACT = "human_contact"
+#: The button action a channel turns into a ticket for the service point's staff.
+HANDOFF_ACTION = "handoff:start"
+#: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
+FALLBACKS_BEFORE_A_PERSON = 2
+#: The button action a channel turns into the council e-mail helper, offered with council answers.
+COUNCIL_ACTION = "council:start"
+COUNCIL_INTENTS = frozenset({"council_info", "council_contact"})
 _ANSWERED_BY_INTERFACE = {"greet": "welcome", "thanks": "thanks"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 EMERGENCY_SOURCES = ("112.fi",)
@@ -226,6 +234,11 @@ class Core:
             self.texts.get(key, language, municipality=municipality) if municipality else self.texts.get(key, language)
         )
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
+        buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
+        unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
+        if fallback and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
+            lines.append(self.texts.get("handoff_privacy", language))
+            buttons = (self.handoff_button(language), *buttons)
         return Reply(
             text=_directed("\n\n".join(lines), language),
             state=replace(state, fallbacks_in_row=fallbacks, pending_intent=None if fallback else state.pending_intent),
@@ -234,7 +247,7 @@ class Core:
             confidence=understanding.confidence if understanding and understanding.ranking else 0.0,
             fallback=fallback,
             translation=self._interface_translation(key, language),
-            buttons=self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else (),
+            buttons=buttons,
             ranking=understanding.ranking if understanding else (),
         )
 
@@ -260,6 +273,12 @@ class Core:
         lines.append(f"{self.texts.get('sources_label', language)}: {source.title}")
         if asking:
             lines.append(self.texts.get("ask_municipality", language, municipality=municipality or ""))
+        buttons = self.municipality_buttons() if asking else ()
+        if intent == HUMAN_CONTACT:
+            lines.append(self.texts.get("handoff_privacy", language))
+            buttons = (self.handoff_button(language), *buttons)
+        if intent in COUNCIL_INTENTS:
+            buttons = (Button(self.texts.get("council_button", language), COUNCIL_ACTION), *buttons)
         return Reply(
             text=_directed("\n\n".join(lines), language, entry.facts),
             state=replace(state, pending_intent=intent if asking else None, fallbacks_in_row=0),
@@ -269,7 +288,7 @@ class Core:
             confidence=understanding.confidence if understanding else 1.0,
             sources=(source.title,),
             translation=localized.translation,
-            buttons=self.municipality_buttons() if asking else (),
+            buttons=buttons,
             ranking=understanding.ranking if understanding else (),
         )
 
@@ -317,6 +336,10 @@ class Core:
             if entry:
                 buttons.append(Button(self.localize(entry, language).title, f"topic:{intent}"))
         return tuple(buttons)
+
+    def handoff_button(self, language: str) -> Button:
+        """The offer to send the question to a person at the service point (channels act on it)."""
+        return Button(self.texts.get("handoff_button", language), HANDOFF_ACTION)
 
     def municipality_buttons(self) -> tuple[Button, ...]:
         """One button per municipality of the region."""

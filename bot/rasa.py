@@ -493,10 +493,8 @@ class RasaRanker:
             response = self._client.post(
                 f"{self.url}/model/parse", params=self._params, json={"text": text.lstrip("/")}
             )
-            if response.status_code != httpx.codes.OK:
-                raise BadAnswerError(_status_reason(response.status_code))
-            parsed = read_parse(response.json(), self._names)
-        except (httpx.HTTPError, ValueError) as error:  # json's errors and BadAnswerError are ValueErrors
+            parsed = read_parse(_json(response), self._names)
+        except (httpx.HTTPError, BadAnswerError) as error:
             self._went_away(error)
             return None
         if not self._answering:
@@ -513,6 +511,16 @@ class RasaRanker:
             log.warning(
                 "Rasa at %s did not answer (%s); the embedded classifier answers until it does", self.url, reason
             )
+
+
+def _json(response: httpx.Response) -> Any:
+    """The JSON of a 200 answer; anything else is a BadAnswerError saying what came instead."""
+    if response.status_code != httpx.codes.OK:
+        raise BadAnswerError(_status_reason(response.status_code))
+    try:
+        return response.json()
+    except ValueError as error:
+        raise BadAnswerError("the answer is not JSON") from error
 
 
 def _status_reason(status: int) -> str:

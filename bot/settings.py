@@ -10,6 +10,12 @@
 | OPASTIN_SECRET | the key that pseudonymises user ids | generated into the data dir |
 | OPASTIN_RETENTION_DAYS | days question texts are kept (counts stay) | 90 |
 | OPASTIN_RATE_LIMIT | messages a user may send per minute before being asked to slow down | 20 |
+| OPASTIN_STAFF_CHAT_ID | the staff's Telegram group: tickets go there, staff answer by replying | none |
+| OPASTIN_SERVICE_EMAIL | the service point's mailbox: tickets also go there by e-mail (needs SMTP) | none |
+| OPASTIN_COUNCIL_EMAIL | the immigrant council's address: the council helper sends there (needs SMTP) | none |
+| OPASTIN_OFFICE_HOURS | when staff answer, e.g. `mon-fri 9-15`; outside them users are told so | none |
+| OPASTIN_TICKET_RETENTION_DAYS | days ticket texts are kept after the ticket is closed | 90 |
+| OPASTIN_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS, _CA_FILE | the SMTP server | none |
 """
 
 from __future__ import annotations
@@ -40,6 +46,12 @@ class Settings:
     secret: str | None = field(default=None, repr=False)
     retention_days: int = 90
     rate_limit: int = 20
+    staff_chat_id: int | None = None
+    service_email: str | None = None
+    council_email: str | None = None
+    office_hours: str | None = None
+    ticket_retention_days: int = 90
+    environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -60,6 +72,12 @@ class Settings:
             secret=get("SECRET"),
             retention_days=_integer("OPASTIN_RETENTION_DAYS", get("RETENTION_DAYS"), 90),
             rate_limit=_integer("OPASTIN_RATE_LIMIT", get("RATE_LIMIT"), 20),
+            staff_chat_id=_integer("OPASTIN_STAFF_CHAT_ID", get("STAFF_CHAT_ID"), 0) or None,
+            service_email=get("SERVICE_EMAIL"),
+            council_email=get("COUNCIL_EMAIL"),
+            office_hours=get("OFFICE_HOURS"),
+            ticket_retention_days=_integer("OPASTIN_TICKET_RETENTION_DAYS", get("TICKET_RETENTION_DAYS"), 90),
+            environ=values,
         )
 
     def pseudonym_key(self) -> bytes:

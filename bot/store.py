@@ -7,6 +7,7 @@ redaction (and only for the retention period). No names, usernames, ids or phone
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from .privacy import redact
 
 _T = TypeVar("_T")
 DATABASE_FILE = "opastin.sqlite"
+#: Ticket numbers: short, unambiguous to read aloud (no 0/O, 1/I).
+TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 migrations = Migrations("opastin")
 
 
@@ -31,19 +34,33 @@ def create_users_and_questions(db: sqlite_utils.Database) -> None:
     """Users by pseudonym, questions for statistics, handled Telegram updates."""
     db.table("users").create(
         {
-            "user": str, "language": str, "language_chosen": int, "municipality": str,
-            "pending_intent": str, "fallbacks_in_row": int, "privacy_notice_shown": int,
-            "created": str, "last_seen": str,
+            "user": str,
+            "language": str,
+            "language_chosen": int,
+            "municipality": str,
+            "pending_intent": str,
+            "fallbacks_in_row": int,
+            "privacy_notice_shown": int,
+            "created": str,
+            "last_seen": str,
         },
         pk="user",
-    )  # fmt: skip
+    )
     db.table("questions").create(
         {
-            "id": int, "user": str, "asked_at": str, "language": str, "topic": str, "intent": str,
-            "confidence": float, "fallback": int, "municipality": str, "text": str,
+            "id": int,
+            "user": str,
+            "asked_at": str,
+            "language": str,
+            "topic": str,
+            "intent": str,
+            "confidence": float,
+            "fallback": int,
+            "municipality": str,
+            "text": str,
         },
         pk="id",
-    )  # fmt: skip
+    )
     db.table("questions").create_index(["user"])
     db.table("questions").create_index(["asked_at"])
     db.table("handled_updates").create({"update_id": int, "handled_at": str}, pk="update_id")
@@ -53,6 +70,32 @@ def create_users_and_questions(db: sqlite_utils.Database) -> None:
 def create_staff(db: sqlite_utils.Database) -> None:
     """Staff accounts of the web console: a name and an argon2 hash, nothing else."""
     db.table("staff").create({"name": str, "password_hash": str, "created": str}, pk="name")
+
+
+@migrations()
+def create_tickets(db: sqlite_utils.Database) -> None:
+    """Questions forwarded to staff, their messages both ways, and plain counters."""
+    db.table("tickets").create(
+        {
+            "number": str,
+            "user": str,
+            "chat_id": int,
+            "language": str,
+            "municipality": str,
+            "status": str,
+            "created": str,
+            "closed": str,
+            "staff_message_id": int,
+        },
+        pk="number",
+    )
+    db.table("tickets").create_index(["user"])
+    db.table("tickets").create_index(["staff_message_id"])
+    db.table("ticket_messages").create(
+        {"id": int, "ticket": str, "at": str, "author": str, "original": str, "finnish": str}, pk="id"
+    )
+    db.table("ticket_messages").create_index(["ticket"])
+    db.table("counters").create({"name": str, "count": int}, pk="name")
 
 
 #: How a statistics breakdown groups questions.
@@ -174,7 +217,11 @@ class Store:
 
         def delete() -> int:
             with self.db.conn:
-                removed = self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
+                removed = self.db.execute(
+                    "DELETE FROM ticket_messages WHERE ticket IN (SELECT number FROM tickets WHERE user = ?)", [user]
+                ).rowcount
+                removed += self.db.execute("DELETE FROM tickets WHERE user = ?", [user]).rowcount
+                removed += self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
                 removed += self.db.execute("DELETE FROM users WHERE user = ?", [user]).rowcount
             return int(removed)
 
@@ -190,9 +237,90 @@ class Store:
                     "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL", [cutoff]
                 ).rowcount
                 self.db.execute("DELETE FROM handled_updates WHERE handled_at < ?", [cutoff])
+                blanked += self.db.execute(
+                    "UPDATE ticket_messages SET original = NULL, finnish = NULL WHERE original IS NOT NULL "
+                    "AND ticket IN (SELECT number FROM tickets WHERE status = 'closed' AND closed < ?)",
+                    [cutoff],
+                ).rowcount
             return int(blanked)
 
         return self._write(purge)
+
+    def open_ticket(self, user: str, chat_id: int, language: str, municipality: str | None) -> str:
+        """A new open ticket for ``user``; its short number."""
+        while True:
+            number = "".join(secrets.choice(TICKET_ALPHABET) for _ in range(5))
+            if not list(self.db.table("tickets").rows_where("number = ?", [number])):
+                break
+        row = {
+            "number": number,
+            "user": user,
+            "chat_id": chat_id,
+            "language": language,
+            "municipality": municipality,
+            "status": "open",
+            "created": self._minute(),
+        }
+        self._write(lambda: self.db.table("tickets").insert(row))
+        return number
+
+    def add_ticket_message(self, number: str, author: str, original: str, finnish: str | None) -> int:
+        """Keep one message of a ticket (``author`` is "user" or "staff"); its id."""
+        row = {"ticket": number, "at": self._minute(), "author": author, "original": original, "finnish": finnish}
+        table = self.db.table("ticket_messages")
+        self._write(lambda: table.insert(row))
+        return int(table.last_pk)  # type: ignore[arg-type]
+
+    def set_staff_message(self, number: str, message_id: int) -> None:
+        """Remember which message in the staff chat shows the ticket (staff reply to it)."""
+        self._write(lambda: self.db.table("tickets").update(number, {"staff_message_id": message_id}))
+
+    def ticket(self, number: str) -> dict[str, Any] | None:
+        """The ticket with ``number``."""
+        rows = list(self.db.table("tickets").rows_where("number = ?", [number]))
+        return rows[0] if rows else None
+
+    def ticket_by_staff_message(self, message_id: int) -> dict[str, Any] | None:
+        """The ticket shown by ``message_id`` in the staff chat."""
+        rows = list(self.db.table("tickets").rows_where("staff_message_id = ?", [message_id]))
+        return rows[0] if rows else None
+
+    def tickets(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Tickets newest first, without the user's pseudonym or chat."""
+        where, params = ("status = ?", [status]) if status else (None, None)
+        rows = self.db.table("tickets").rows_where(where, params, order_by="created DESC")
+        return [{k: v for k, v in row.items() if k not in ("user", "chat_id")} for row in rows]
+
+    def ticket_messages(self, number: str) -> list[dict[str, Any]]:
+        """The messages of a ticket, oldest first."""
+        return list(self.db.table("ticket_messages").rows_where("ticket = ?", [number], order_by="id"))
+
+    def ticket_message(self, message_id: int) -> dict[str, Any] | None:
+        """One message of a ticket."""
+        rows = list(self.db.table("ticket_messages").rows_where("id = ?", [message_id]))
+        return rows[0] if rows else None
+
+    def close_ticket(self, number: str) -> None:
+        """Close a ticket; the chat to answer in is forgotten."""
+        changes = {"status": "closed", "closed": self._minute(), "chat_id": None}
+        self._write(lambda: self.db.table("tickets").update(number, changes))
+
+    def count(self, name: str) -> int:
+        """Add one to counter ``name``; its new value (nothing else is kept of what was counted)."""
+
+        def increment() -> int:
+            with self.db.conn:
+                self.db.execute(
+                    "INSERT INTO counters (name, count) VALUES (?, 1) "
+                    "ON CONFLICT(name) DO UPDATE SET count = count + 1",
+                    [name],
+                )
+            return int(self.db.execute("SELECT count FROM counters WHERE name = ?", [name]).fetchone()[0])
+
+        return self._write(increment)
+
+    def _minute(self) -> str:
+        return self.now().strftime("%Y-%m-%dT%H:%M")
 
     def add_staff(self, name: str, password_hash: str) -> None:
         """Create or replace a staff account."""

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 
 from aiolimiter import AsyncLimiter
 from telegram import (
+    Bot,
     BotCommand,
     CallbackQuery,
     InlineKeyboardButton,
@@ -42,14 +43,17 @@ from telegram.ext import (
 )
 
 from ..core import Button, Core, Reply, State
+from ..handoff import Handoff, OfficeHours
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
+from ..mail import MailSettings
 from ..privacy import pseudonym
 from ..settings import Settings
 from ..store import Store
+from .staffdesk import StaffDesk
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "privacy", "delete")
+COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "privacy", "delete")
 LANGUAGE_ACTION = "language:"
 DELETE_YES, DELETE_NO = "delete:yes", "delete:no"
 BUTTONS_PER_ROW = 2
@@ -155,6 +159,8 @@ class TelegramBot:
 
     def __init__(self, cores: Callable[[], Core], store: Store, settings: Settings) -> None:
         self.cores = cores
+        self.desk: StaffDesk | None = None
+        self.application_bot: Bot | None = None
         self.store = store
         self.secret = settings.pseudonym_key()
         self.rate = UserRate(settings.rate_limit)
@@ -204,6 +210,13 @@ class TelegramBot:
         for index, part in enumerate(parts):
             markup = keyboard(buttons, per_row) if index == len(parts) - 1 else None
             await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def send_to_chat(self, chat_id: int, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Send ``text`` to a chat the user is not writing in right now (a staff answer)."""
+        assert self.application_bot is not None
+        for index, part in enumerate(parts := split_message(render_html(text))):
+            markup = keyboard(buttons, 1) if index == len(parts) - 1 else None
+            await self.application_bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def send_reply(self, message: Message, reply: Reply) -> None:
         """Send a core Reply."""
@@ -272,6 +285,12 @@ class TelegramBot:
             await self.send_reply(update.effective_message, reply)
             self.save(update, reply)
 
+    async def council(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Starts the council e-mail helper: the user writes, sees the Finnish, and confirms."""
+        if update.effective_message and self.desk and context.user_data is not None:
+            context.user_data["awaiting"] = "council"
+            await update.effective_message.reply_text(self.text(update, "council_write"))
+
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks for confirmation before erasing everything stored about the user."""
         if update.effective_message:
@@ -293,9 +312,13 @@ class TelegramBot:
                 await message.reply_text(self.text(update, "slow_down"))
             return
         text = self.strip_mention(message.text, context)
+        if self.desk and await self.desk.take_text(update, context, text):
+            return
         reply = self.core.reply(self.state(update), text)
         await self.send_reply(message, reply)
         self.save(update, reply, question=text)
+        if self.desk:
+            self.desk.remember(context, reply, text)
 
     def strip_mention(self, text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The message without the bot's @username (how groups address it)."""
@@ -311,6 +334,8 @@ class TelegramBot:
         action = query.data or ""
         if action in (DELETE_YES, DELETE_NO):
             await self.confirm_delete(update, query, action == DELETE_YES)
+            return
+        if self.desk and await self.desk.take_button(update, context, action):
             return
         state = self.state(update)
         reply = self.core.select(state, action)
@@ -389,10 +414,18 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_url).base_file_url(settings.telegram_api_url)
     application = builder.post_init(_set_commands).concurrent_updates(False).build()
     bot = TelegramBot(cores, store, settings)
+    bot.application_bot = application.bot
+    office_hours = OfficeHours.parse(settings.office_hours) if settings.office_hours else None
+    handoff = Handoff(cores, store, cores().translator, office_hours)
+    bot.desk = StaffDesk(bot, handoff, settings, MailSettings.from_env(settings.environ))
     application.add_handler(TypeHandler(Update, bot.skip_handled), group=-1)
+    if settings.staff_chat_id:
+        staff = filters.Chat(settings.staff_chat_id) & filters.TEXT & filters.REPLY
+        application.add_handler(MessageHandler(staff, bot.desk.staff_reply))
     for command, handler in (
         ("start", bot.start), ("language", bot.choose_language), ("municipality", bot.choose_municipality),
-        ("topics", bot.topics), ("help", bot.help), ("contact", bot.contact), ("privacy", bot.privacy),
+        ("topics", bot.topics), ("help", bot.help), ("contact", bot.contact), ("council", bot.council),
+        ("privacy", bot.privacy),
         ("delete", bot.delete),
     ):  # fmt: skip
         application.add_handler(CommandHandler(command, handler))

@@ -1,0 +1,209 @@
+"""Telegram's side of the handoff: tickets to the staff group, answers back, the council helper.
+
+Drafts and the last unanswered question live only in memory (context.user_data) until the
+user presses a button: nothing of a council message is stored after sending, beyond a count.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from ..core import COUNCIL_ACTION, HANDOFF_ACTION, Button, Reply
+from ..handoff import Forward, Handoff, StaffAnswer
+from ..mail import MailError, MailSettings, send_mail_async
+from ..settings import Settings
+
+if TYPE_CHECKING:
+    from .telegram import TelegramBot
+
+log = logging.getLogger(__name__)
+AWAITING = "awaiting"
+LAST_QUESTION = "last_question"
+COUNCIL_DRAFT = "council_draft"
+REPLY_PREFIX = "ticket:reply:"
+ORIGINAL_PREFIX = "ticket:original:"
+COUNCIL_SEND, COUNCIL_EDIT, COUNCIL_CANCEL = "council:send", "council:edit", "council:cancel"
+
+
+class StaffDesk:
+    """Handoff and council flows for one Telegram bot."""
+
+    def __init__(self, bot: TelegramBot, handoff: Handoff, settings: Settings, mail: MailSettings | None) -> None:
+        self.bot = bot
+        self.handoff = handoff
+        self.settings = settings
+        self.mail = mail
+
+    def remember(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply, question: str) -> None:
+        """Keep the question in memory while the reply offers to send it to a person."""
+        data = context.user_data
+        offered = any(button.action == HANDOFF_ACTION for button in reply.buttons)
+        if data is not None and offered and reply.fallback:  # an unanswered question, not "a person, please"
+            data[LAST_QUESTION] = question
+
+    async def take_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+        """Handle a message the user writes for a ticket or the council; False if it is a question."""
+        data = context.user_data
+        message = update.effective_message
+        awaiting = data.pop(AWAITING, None) if data is not None else None
+        if awaiting is None or message is None:
+            return False
+        if awaiting == "ticket":
+            await self.open_ticket(update, message, text)
+        elif awaiting == "council":
+            await self.preview_council(update, context, message, text)
+        elif isinstance(awaiting, str) and awaiting.startswith(REPLY_PREFIX):
+            number = awaiting.removeprefix(REPLY_PREFIX)
+            forward = self.handoff.follow_up(number, text)
+            if forward:
+                await self.to_staff(forward)
+                await message.reply_text(self.bot.text(update, "handoff_sent", ticket=number))
+            else:
+                await message.reply_text(self.bot.text(update, "ticket_closed", ticket=number))
+        return True
+
+    async def take_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> bool:
+        """Handle the handoff, ticket and council buttons; False for any other button."""
+        query = update.callback_query
+        message = query.message if query and isinstance(query.message, Message) else None
+        data = context.user_data if context.user_data is not None else {}
+        if message is None:
+            return False
+        if action == HANDOFF_ACTION:
+            question = data.pop(LAST_QUESTION, None)
+            if question:
+                await self.open_ticket(update, message, question)
+            else:
+                data[AWAITING] = "ticket"
+                await message.reply_text(self.bot.text(update, "handoff_write"))
+        elif action.startswith(REPLY_PREFIX):
+            data[AWAITING] = action
+            await message.reply_text(self.bot.text(update, "handoff_write"))
+        elif action.startswith(ORIGINAL_PREFIX):
+            original = self.bot.store.ticket_message(int(action.removeprefix(ORIGINAL_PREFIX) or 0))
+            await message.reply_text(str(original["original"]) if original and original["original"] else "-")
+        elif action in (COUNCIL_ACTION, COUNCIL_EDIT):
+            data[AWAITING] = "council"
+            await message.reply_text(self.bot.text(update, "council_write"))
+        elif action == COUNCIL_SEND:
+            await self.send_council(update, context, message)
+        elif action == COUNCIL_CANCEL:
+            data.pop(COUNCIL_DRAFT, None)
+            await message.reply_text(self.bot.text(update, "cancelled"))
+        else:
+            return False
+        return True
+
+    async def open_ticket(self, update: Update, message: Message, question: str) -> None:
+        """Open a ticket with the user's consent (their tap), tell staff, tell the user."""
+        key = self.bot.user_key(update)
+        if key is None:
+            return
+        state = self.bot.state(update)
+        language = self.bot.language(update)
+        forward = self.handoff.open(key, message.chat_id, question, language, state.municipality)
+        await self.to_staff(forward)
+        lines = [self.bot.text(update, "handoff_sent", ticket=forward.number)]
+        if self.handoff.is_after_hours(datetime.now()) and self.settings.office_hours:
+            lines.append(self.bot.text(update, "handoff_outside_hours", hours=self.settings.office_hours))
+        await message.reply_text("\n\n".join(lines))
+
+    async def to_staff(self, forward: Forward) -> None:
+        """Show the ticket in the staff group and, when configured, in the service mailbox."""
+        number, text = forward.number, forward.staff_text
+        ticket = self.bot.store.ticket(number)
+        if self.settings.staff_chat_id and self.bot.application_bot:
+            first = ticket["staff_message_id"] if ticket else None
+            sent = await self.bot.application_bot.send_message(
+                self.settings.staff_chat_id, text, reply_to_message_id=first
+            )
+            if not first:
+                self.bot.store.set_staff_message(number, sent.message_id)
+        if self.mail and self.settings.service_email:
+            try:
+                await send_mail_async(self.mail, self.settings.service_email, f"Opastin: tiketti {number}", text)
+            except MailError as error:
+                log.error("ticket %s not e-mailed (it is in the staff group and the console): %s", number, error)
+
+    async def staff_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Carries a staff member's Finnish reply in the staff group to the user; /close closes."""
+        message = update.effective_message
+        replied = message.reply_to_message if message else None
+        if message is None or message.text is None or replied is None:
+            return
+        ticket = self.bot.store.ticket_by_staff_message(replied.message_id)
+        if ticket is None:
+            return
+        number = str(ticket["number"])
+        if message.text.strip().startswith("/close"):
+            self.bot.store.close_ticket(number)
+            await message.reply_text(f"Tiketti {number} suljettu.")
+            return
+        answer = self.handoff.answer(number, message.text)
+        if answer is None:
+            await message.reply_text(f"Tiketti {number} on suljettu: vastausta ei lähetetty käyttäjälle.")
+            return
+        await self.deliver(answer)
+        note = "käännettynä" if answer.translated else "suomeksi (käännösmallia ei ole)"
+        await message.reply_text(f"Vastaus lähetetty käyttäjälle {note} (tiketti {number}).")
+
+    async def deliver(self, answer: StaffAnswer) -> None:
+        """Send a staff answer to the user with the Finnish original one tap away."""
+        ticket = self.bot.store.ticket(answer.number)
+        language = str(ticket["language"]) if ticket else "en"
+        texts = self.bot.core.texts
+        buttons = (
+            Button(texts.get("show_original_button", language), f"{ORIGINAL_PREFIX}{answer.message_id}"),
+            Button(texts.get("reply_button", language), f"{REPLY_PREFIX}{answer.number}"),
+        )
+        await self.bot.send_to_chat(answer.chat_id, answer.text, buttons)
+
+    async def preview_council(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str
+    ) -> None:
+        """Show the Finnish translation beside the original, with send, write again and cancel."""
+        language = self.bot.language(update)
+        finnish, _ = self.handoff.council_draft(text, language)
+        if context.user_data is not None:
+            context.user_data[COUNCIL_DRAFT] = (text, language)
+        texts = self.bot.core.texts
+        lines = [texts.get("council_preview", language) if finnish else texts.get("council_no_translation", language)]
+        lines += [text] if not finnish or finnish == text else [text, "—", finnish]
+        buttons = (
+            Button(texts.get("council_send_button", language), COUNCIL_SEND),
+            Button(texts.get("council_edit_button", language), COUNCIL_EDIT),
+            Button(texts.get("cancel_button", language), COUNCIL_CANCEL),
+        )
+        await self.bot.send(message, "\n\n".join(lines), buttons, per_row=3)
+
+    async def send_council(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
+        """Send the draft to the council by e-mail, or give the Finnish text to copy and the web page."""
+        draft = context.user_data.pop(COUNCIL_DRAFT, None) if context.user_data is not None else None
+        if not draft:
+            await message.reply_text(self.bot.text(update, "stale_button"))
+            return
+        text, language = draft
+        finnish, reply_to = self.handoff.council_draft(text, language)
+        body = "\n\n".join(part for part in (finnish, "---", f"Alkuperäinen ({language}):", text) if part)
+        self.bot.store.count("council_messages")
+        if self.mail and self.settings.council_email:
+            try:
+                await send_mail_async(
+                    self.mail, self.settings.council_email, "Viesti maahanmuuttajaneuvostolle", body, reply_to=reply_to
+                )
+            except MailError as error:
+                log.error("council message not sent: %s", error)
+                await message.reply_text(self.bot.text(update, "send_failed"))
+                if context.user_data is not None:
+                    context.user_data[COUNCIL_DRAFT] = draft  # nothing lost: the user can press send again
+                return
+            await message.reply_text(self.bot.text(update, "council_sent"))
+            return
+        page = self.handoff.council_web_page()
+        await self.bot.send(message, self.bot.text(update, "council_copy", url=page))
+        await self.bot.send(message, finnish or text)
