@@ -6,18 +6,20 @@
 | OPASTIN_SMTP_PORT | its submission port | 587 |
 | OPASTIN_SMTP_USER / OPASTIN_SMTP_PASSWORD | the login; no login when the user is unset | none |
 | OPASTIN_SMTP_FROM | the sender address, e.g. `Opastin <opastin@example.fi>` | OPASTIN_SMTP_USER if it is an address |
-| OPASTIN_SMTP_STARTTLS | `true`: upgrade to TLS and verify the server before logging in; `false` only for a relay on a trusted network | true |
+| OPASTIN_SMTP_STARTTLS | `true`: TLS, server verified, before the login; `false` only on a trusted network | true |
 | OPASTIN_SMTP_CA_FILE | a PEM file of the CA(s) to trust instead of the system's, for a private CA | the system's |
 
 ``send_mail`` raises ``MailError`` for every failure (no connection, timeout, untrusted certificate,
-refused login, refused sender or recipient); its message names the server and what to check,
-and never the password. There is no fallback to plain text: when STARTTLS is on and fails,
-nothing is sent.
+refused login, refused sender or recipient, an address that is not one address); its message
+names the server and what to check, and never the password. There is no fallback to plain text:
+when STARTTLS is on and fails, nothing is sent. smtplib logs in with ASCII user names and
+passwords only.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import os
 import smtplib
@@ -26,15 +28,36 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import EmailPolicy
 from pathlib import Path
 
 from .errors import ConfigError, OpastinError
 
-#: 7bit transport: bodies go as quoted-printable or base64, whichever is shorter, so any server takes them.
-_POLICY = SMTP_POLICY.clone(cte_type="7bit")
+
+class _Policy(EmailPolicy):
+    """email.policy.SMTP, except that a non-ASCII Subject is encoded by email.header, which keeps
+    the spaces Python 3.11's folder drops between two encoded words (CPython gh-144156)."""
+
+    def fold(self, name: str, value: str) -> str:
+        if name.lower() == "subject" and not str(value).isascii():
+            encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+            return f"{name}: {encoded}{self.linesep}"
+        folded: str = super().fold(name, value)
+        return folded
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if name.lower() == "subject" and not str(value).isascii():
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+#: CRLF lines and 7bit transport: bodies go as quoted-printable or base64, whichever is shorter,
+#: so any server takes them.
+_POLICY = _Policy(linesep="\r\n", cte_type="7bit")
+_DOING = {"connect": "connecting", "starttls": "starting TLS", "login": "logging in", "send": "sending"}
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
@@ -73,6 +96,13 @@ class MailSettings:
             raise ConfigError(
                 "OPASTIN_SMTP_FROM is not set: set it to the address mail is sent from, e.g. opastin@example.fi."
             )
+        try:
+            _address("sender", sender)
+        except ValueError as error:
+            raise ConfigError(
+                f"OPASTIN_SMTP_FROM must be one address such as opastin@example.fi or 'Opastin <opastin@example.fi>': "
+                f"{error}."
+            ) from error
         ca_file = get("CA_FILE")
         return cls(
             host=host,
@@ -91,7 +121,7 @@ def send_mail(settings: MailSettings, to: str, subject: str, body: str, reply_to
     context = _tls_context(settings) if settings.starttls else None
     server = f"{settings.host}:{settings.port}"
     step = "connect"
-    smtp = smtplib.SMTP(timeout=settings.timeout)
+    smtp = _SMTP(settings.host, settings.timeout)
     try:
         smtp.connect(settings.host, settings.port)
         if context is not None:
@@ -108,12 +138,11 @@ def send_mail(settings: MailSettings, to: str, subject: str, body: str, reply_to
         text = _explain(error, step, server, settings)
         if settings.password:
             text = text.replace(settings.password, "***")
-        raise MailError(text) from error
+        # a UnicodeEncodeError from the login holds the password in its .object: do not chain it
+        raise MailError(text) from (None if isinstance(error, UnicodeError) else error)
     else:
-        try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            pass  # the message was accepted; a rude goodbye does not change that
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.quit()  # the message was accepted; a rude goodbye does not change that
     finally:
         smtp.close()
 
@@ -123,6 +152,18 @@ async def send_mail_async(
 ) -> None:
     """``send_mail`` in a worker thread, so the event loop keeps serving users meanwhile."""
     await asyncio.to_thread(send_mail, settings, to, subject, body, reply_to)
+
+
+class _SMTP(smtplib.SMTP):
+    """smtplib.SMTP that knows the host name STARTTLS must verify before it connects.
+
+    smtplib records that name only when ``__init__`` connects, and that path leaves the socket
+    open when the greeting times out; so we connect separately and record the name here.
+    """
+
+    def __init__(self, host: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self._host = host
 
 
 def build_message(
@@ -159,8 +200,8 @@ def _address(role: str, value: str) -> Address:
 
 def _address_of(value: str) -> Address:
     header = _POLICY.header_factory("To", value)
-    addresses = header.addresses  # type: ignore[attr-defined]
-    if len(addresses) != 1 or header.defects:  # type: ignore[attr-defined]
+    addresses = header.addresses
+    if len(addresses) != 1 or header.defects:
         raise ValueError(value)
     address = addresses[0]
     assert isinstance(address, Address)
@@ -180,12 +221,15 @@ def _tls_context(settings: MailSettings) -> ssl.SSLContext:
 
 def _explain(error: BaseException, step: str, server: str, settings: MailSettings) -> str:
     """A plain sentence for what failed, the server's answer, and what to check."""
-    timeout = f"{settings.timeout:g}"
-    if isinstance(error, TimeoutError):
-        return f"The SMTP server {server} did not answer within {timeout} s ({step}). Check the host and port."
+    doing = _DOING[step]
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+        return (
+            f"The SMTP server {server} did not answer within {settings.timeout:g} s ({doing}). "
+            "Check OPASTIN_SMTP_HOST and OPASTIN_SMTP_PORT."
+        )
     if isinstance(error, ssl.SSLCertVerificationError):
         return (
-            f"The SMTP server {server} has a certificate that is not trusted: {error.verify_message}. "
+            f"The SMTP server {server} has a certificate that is not trusted: {error.verify_message.rstrip('.')}. "
             "Check OPASTIN_SMTP_HOST (it must be a name in the certificate) and OPASTIN_SMTP_CA_FILE."
         )
     if isinstance(error, ssl.SSLError):
@@ -193,7 +237,10 @@ def _explain(error: BaseException, step: str, server: str, settings: MailSetting
     if isinstance(error, socket.gaierror):
         return f"Could not find the SMTP server {settings.host}: {error.strerror}. Check OPASTIN_SMTP_HOST."
     if isinstance(error, ConnectionRefusedError):
-        return f"Could not connect to the SMTP server {server}: connection refused. Check the host and port."
+        return (
+            f"Could not connect to the SMTP server {server}: connection refused. "
+            "Check OPASTIN_SMTP_HOST and OPASTIN_SMTP_PORT."
+        )
     if isinstance(error, smtplib.SMTPNotSupportedError) and step == "starttls":
         return (
             f"The SMTP server {server} does not offer STARTTLS, so nothing was sent. "
@@ -211,17 +258,21 @@ def _explain(error: BaseException, step: str, server: str, settings: MailSetting
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         refused = "; ".join(f"{who}: {_answer(answer)}" for who, answer in error.recipients.items())
         return f"The SMTP server {server} refused the recipient ({refused})."
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 530 and not settings.user:
+        return (
+            f"The SMTP server {server} requires a login: {_answer(error)}. "
+            "Set OPASTIN_SMTP_USER and OPASTIN_SMTP_PASSWORD."
+        )
     if isinstance(error, smtplib.SMTPSenderRefused):
         return (
             f"The SMTP server {server} refused the sender {error.sender!r}: {_answer(error)}. "
-            "Check OPASTIN_SMTP_FROM: the login may only send as its own address."
+            "Check OPASTIN_SMTP_FROM (many servers let a login send only as its own address)."
         )
     if isinstance(error, smtplib.SMTPServerDisconnected):
-        return f"The SMTP server {server} closed the connection ({step}): {error or 'no reason given'}."
+        return f"The SMTP server {server} closed the connection ({doing}): {error or 'no reason given'}."
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"The SMTP server {server} answered {_answer(error)} ({step})."
-    what = {"connect": "connect to", "starttls": "start TLS with", "login": "log in to", "send": "send through"}
-    return f"Could not {what[step]} the SMTP server {server}: {error}."
+        return f"The SMTP server {server} answered {_answer(error)} ({doing})."
+    return f"Mail through the SMTP server {server} failed ({doing}): {error}."
 
 
 def _answer(answer: smtplib.SMTPResponseException | tuple[int, bytes]) -> str:

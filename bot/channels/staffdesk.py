@@ -138,6 +138,10 @@ class StaffDesk:
             return
         ticket = self.bot.store.ticket_by_staff_message(replied.message_id)
         if ticket is None:
+            if replied.from_user and self.bot.application_bot and replied.from_user.id == self.bot.application_bot.id:
+                await message.reply_text(
+                    "Tikettiä ei ole enää: kysyjä on poistanut tietonsa tai tiketti on vanhentunut."
+                )
             return
         number = str(ticket["number"])
         if message.text.strip().startswith("/close"):
