@@ -418,7 +418,7 @@ class Checker:
         for item in data.get("questions") or ():
             reply = core.reply(State(), str(item["text"]))
             expected = str(item["expect"])
-            answered = reply.topic or reply.intent or "fallback"
+            answered = "emergency" if reply.emergency else "fallback" if reply.fallback else reply.topic or reply.intent
             if answered != expected:
                 self.add(
                     "error",

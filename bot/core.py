@@ -23,7 +23,7 @@ from .knowledge import Entry, Knowledge, load_knowledge
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .nlu import NLU, OUT_OF_SCOPE, Understanding, load_examples
 from .texts import Texts, load_texts
-from .translate import Translator
+from .translate import ArgosTranslator, Translator, installed_models
 from .translations import Translation, load_translations
 
 log = logging.getLogger(__name__)
@@ -378,9 +378,7 @@ def cache_dir() -> Path:
     return Path(base) / "opastin"
 
 
-def load_core(
-    root: Path | None = None, translator: Translator | None = None, today: Callable[[], date] = date.today
-) -> Core:
+def load_core(root: Path | None = None, models_dir: Path | None = None, today: Callable[[], date] = date.today) -> Core:
     """Build the core from the project's files (config.yml, knowledge/, intents/, translations/)."""
     root = root or project_root()
     config = load_config(root / "config.yml")
@@ -388,4 +386,7 @@ def load_core(
     texts = load_texts(root / "translations" / "ui")
     nlu = NLU(knowledge, config, load_examples(root / "intents"), cache_dir())
     translations = load_translations(knowledge, root / "translations" / "knowledge")
+    translator = None
+    if models_dir is not None and installed_models(models_dir):
+        translator = ArgosTranslator(models_dir, knowledge.proper_names())
     return Core(knowledge, texts, nlu, translations, translator, today=today)

@@ -105,12 +105,23 @@ class Knowledge:
     def _municipality_by_alias(self) -> dict[str, str]:
         return {normalize(alias): m.name for m in self.municipalities for alias in (m.name, *m.aliases)}
 
+    def proper_names(self) -> set[str]:
+        """Finnish names and terms that stay as written in every language (and through MT)."""
+        names = {
+            alias
+            for m in self.municipalities
+            for alias in (m.name, *m.aliases)
+            if alias.isascii() or any("a" <= char.lower() <= "z" or char in "äöå" for char in alias)
+        }
+        names.update(fact for entry in self.entries for fact in entry.facts if _is_name(fact))
+        names.update(self.glossary)
+        return names
+
     @cached_property
     def _names_pattern(self) -> re.Pattern[str]:
         """Proper names of the knowledge base, which say nothing about the writer's language."""
         names = {normalize(alias) for m in self.municipalities for alias in (m.name, *m.aliases)}
-        names.update(normalize(fact) for entry in self.entries for fact in entry.facts if _is_name(fact))
-        names.update(normalize(term) for term in self.glossary)
+        names.update(normalize(name) for name in self.proper_names())
         ordered = sorted(names, key=len, reverse=True)
         return re.compile("|".join(re.escape(name) for name in ordered))
 

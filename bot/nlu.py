@@ -144,6 +144,8 @@ class LanguageDetector:
         cld2 = details[0][1] if details else "un"
         if reliable and cld2 in _CLD2_AS_KINYARWANDA:
             return "rw"
+        if reliable and cld2 not in SUPPORTED and cld2 not in ("un", "xx") and len(text.split()) >= 4:
+            return str(cld2)  # a language outside the 18: answered through MT where a model exists
         confidences = self._lingua.compute_language_confidence_values(text)
         best = confidences[0] if confidences else None
         if best is not None and best.value >= 0.5:

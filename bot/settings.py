@@ -80,6 +80,11 @@ class Settings:
             environ=values,
         )
 
+    @property
+    def models_dir(self) -> Path:
+        """Where machine-translation models are installed (`opastin models`)."""
+        return self.data_dir / "models"
+
     def pseudonym_key(self) -> bytes:
         """The secret for pseudonyms: OPASTIN_SECRET, else one generated once into the data dir."""
         if self.secret:
