@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 from .check import Checker, exit_code, render
@@ -22,6 +23,7 @@ from .languages import SUPPORTED
 from .reload import LiveCore
 from .settings import Settings
 from .store import Store
+from .translate import install_from_index, install_model, installed_models
 from .translations import update_catalogs
 
 
@@ -54,7 +56,7 @@ def _first_state(core: Core, language: str | None, municipality: str | None) -> 
 
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    core = load_core()
+    core = load_core(models_dir=Settings.from_env().models_dir)
     state = _first_state(core, args.language, args.municipality)
     if args.jsonl:
         for line in stdin:
@@ -71,7 +73,7 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 def _chat(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from .channels.shell import chat
 
-    core = load_core()
+    core = load_core(models_dir=Settings.from_env().models_dir)
     chat(core, _first_state(core, args.language, args.municipality), stdin, stdout)
     return 0
 
@@ -85,7 +87,7 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     configure_logging(settings)
     store = Store.in_dir(settings.data_dir, settings.retention_days)
     store.purge_expired()
-    live = LiveCore(load_core, project_root())
+    live = LiveCore(lambda: load_core(models_dir=settings.models_dir), project_root())
     signal.signal(signal.SIGHUP, lambda *_: live.request_reload())
     telegram.run(live, store, settings)
     return 0
@@ -151,7 +153,7 @@ def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     settings = Settings.from_env()
     configure_logging(settings)
     store = Store.in_dir(settings.data_dir, settings.retention_days)
-    live = LiveCore(load_core, project_root())
+    live = LiveCore(lambda: load_core(models_dir=settings.models_dir), project_root())
     app = create_app(live, store, settings, project_root(), secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
@@ -171,6 +173,27 @@ def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     settings = Settings.from_env()
     Store.in_dir(settings.data_dir, settings.retention_days).add_staff(args.name, hash_password(password))
     stdout.write(f"Staff account '{args.name}' saved; sign in at the console (opastin web).\n")
+    return 0
+
+
+def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    models_dir = Settings.from_env().models_dir
+    if args.action == "list":
+        models = installed_models(models_dir)
+        for model in models:
+            stdout.write(f"{model.from_code} -> {model.to_code}  {model.name}  {model.version}\n")
+        if not models:
+            stdout.write(
+                f"No translation models in {models_dir}. Install one: opastin models install FILE.argosmodel\n"
+            )
+        return 0
+    if args.from_index:
+        model = install_from_index(models_dir, args.from_index[0], args.from_index[1])
+    elif args.file:
+        model = install_model(models_dir, Path(args.file))
+    else:
+        raise OpastinError("Give a model file (opastin models install FILE.argosmodel) or --from-index fi en.")
+    stdout.write(f"Installed {model.from_code} -> {model.to_code} ({model.name} {model.version}) in {models_dir}.\n")
     return 0
 
 
@@ -207,6 +230,11 @@ def parser() -> argparse.ArgumentParser:
     staff_add.add_argument("name")
     staff_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     staff_add.set_defaults(handler=_staff_add)
+    models = commands.add_parser("models", help="list or install offline machine-translation models")
+    models.add_argument("action", choices=("list", "install"))
+    models.add_argument("file", nargs="?", help="a .argosmodel file to install (offline)")
+    models.add_argument("--from-index", nargs=2, metavar=("FROM", "TO"), help="download from Argos's index (internet)")
+    models.set_defaults(handler=_models)
     chat.set_defaults(handler=_chat)
     run.set_defaults(handler=_run)
     return main_parser

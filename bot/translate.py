@@ -271,7 +271,7 @@ class ArgosTranslator:
         if route is None:
             raise TranslationError(
                 f"No model translates {source} into {target}, directly or through English, in "
-                f"{self.models_dir}. Install one with install_model (from a file) or install_from_index."
+                f"{self.models_dir}. Install one with: opastin models install FILE.argosmodel (or --from-index with internet)."
             )
         if not route or not text.strip():
             return text
@@ -455,7 +455,7 @@ def _no_internet(url: str, error: Exception, source: str, target: str) -> Transl
         f"{urllib.parse.urlsplit(url).hostname or url} could not be reached ({reason}). Connect to the "
         f"internet and try again, or install from a file: on a computer with internet, download the "
         f"{source}→{target} .argosmodel file from {MODEL_DOWNLOAD_PAGE}, copy it to this machine and "
-        f"install it with install_model."
+        f"install it with: opastin models install FILE.argosmodel"
     )
 
 
