@@ -271,7 +271,8 @@ class ArgosTranslator:
         if route is None:
             raise TranslationError(
                 f"No model translates {source} into {target}, directly or through English, in "
-                f"{self.models_dir}. Install one with: opastin models install FILE.argosmodel (or --from-index with internet)."
+                f"{self.models_dir}. Install one with: opastin models install FILE.argosmodel "
+                "(or --from-index FROM TO, with internet)."
             )
         if not route or not text.strip():
             return text
