@@ -70,6 +70,7 @@ class StaffAnswer:
 
     chat_id: int
     number: str
+    language: str
     text: str
     message_id: int
     translated: bool
@@ -159,7 +160,8 @@ class Handoff:
             lines.append(translated)
             if language != SOURCE_LANGUAGE:
                 lines.append(texts.get("machine_translated", language))
-        return StaffAnswer(int(ticket["chat_id"]), number, "\n\n".join(lines), message_id, translated is not None)
+        text = "\n\n".join(lines)
+        return StaffAnswer(int(ticket["chat_id"]), number, language, text, message_id, translated is not None)
 
     def is_after_hours(self, moment: datetime) -> bool:
         """Tell whether a ticket opened now waits for office hours."""

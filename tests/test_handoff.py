@@ -21,6 +21,7 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.translate import ArgosTranslator, install_model
 from tests.botapi import TOKEN, Peer
+from tests.conftest import ROOT
 from tests.smtp import SmtpServer, free_port
 from tests.tiny_argos import build_copy_model
 
@@ -286,3 +287,35 @@ def test_council_helper_without_an_address_gives_the_text_and_the_web_page(core:
         assert texts[4] == "I propose evening language courses."
 
     play(core, tmp_path, scenario)
+
+
+def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from bot.web import create_app, hash_password
+    from tests.test_web import csrf
+
+    async def scenario(peer: Peer, store: Store) -> None:
+        await open_ticket(peer)
+        number = store.tickets()[0]["number"]
+        store.add_staff("aino", hash_password("console password"))
+        settings = Settings(data_dir=tmp_path, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
+        client = TestClient(create_app(lambda: mt_core, store, settings, ROOT), base_url="http://127.0.0.1")
+
+        def work_in_console() -> str:
+            token = csrf(client.get("/login").text)
+            client.post("/login", data={"csrf": token, "name": "aino", "password": "console password"})
+            assert number in client.get("/tickets").text
+            page = client.get(f"/tickets/{number}").text
+            assert "[e-mail]" in page, "the console shows what is stored: redacted"
+            answered = client.post(f"/tickets/{number}", data={"csrf": csrf(page), "answer": "Tervetuloa maanantaina."})
+            client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "1"})
+            return answered.text
+
+        notice = await asyncio.to_thread(work_in_console)
+        assert "Vastaus lähetetty käyttäjälle käännettynä." in notice
+        answer = await peer.wait_for_texts(USER, 4)
+        assert "TERVETULOA MAANANTAINA." in answer[-1]
+        assert store.tickets()[0]["status"] == "closed"
+
+    play(mt_core, tmp_path, scenario)

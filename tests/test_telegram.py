@@ -8,7 +8,8 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-from bot.channels.telegram import PoliteRateLimiter, build_application, split_message
+from bot.channels.render import split_message
+from bot.channels.telegram import PoliteRateLimiter, build_application
 from bot.core import Core
 from bot.privacy import pseudonym
 from bot.settings import Settings

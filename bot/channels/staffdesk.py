@@ -10,13 +10,16 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
+from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from ..core import COUNCIL_ACTION, HANDOFF_ACTION, Button, Reply
 from ..handoff import Forward, Handoff, StaffAnswer
 from ..mail import MailError, MailSettings, send_mail_async
 from ..settings import Settings
+from ..texts import Texts
+from .render import keyboard, render_html, split_message
 
 if TYPE_CHECKING:
     from .telegram import TelegramBot
@@ -28,6 +31,22 @@ COUNCIL_DRAFT = "council_draft"
 REPLY_PREFIX = "ticket:reply:"
 ORIGINAL_PREFIX = "ticket:original:"
 COUNCIL_SEND, COUNCIL_EDIT, COUNCIL_CANCEL = "council:send", "council:edit", "council:cancel"
+
+
+def answer_buttons(texts: Texts, answer: StaffAnswer) -> tuple[Button, ...]:
+    """Under a staff answer: the Finnish original, and replying in the same ticket."""
+    return (
+        Button(texts.get("show_original_button", answer.language), f"{ORIGINAL_PREFIX}{answer.message_id}"),
+        Button(texts.get("reply_button", answer.language), f"{REPLY_PREFIX}{answer.number}"),
+    )
+
+
+async def send_answer(bot: Bot, texts: Texts, answer: StaffAnswer) -> None:
+    """Send a staff answer through any Bot (the console has no running Application)."""
+    parts = split_message(render_html(answer.text))
+    for index, part in enumerate(parts):
+        markup = keyboard(answer_buttons(texts, answer), 1) if index == len(parts) - 1 else None
+        await bot.send_message(answer.chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 class StaffDesk:
@@ -158,14 +177,7 @@ class StaffDesk:
 
     async def deliver(self, answer: StaffAnswer) -> None:
         """Send a staff answer to the user with the Finnish original one tap away."""
-        ticket = self.bot.store.ticket(answer.number)
-        language = str(ticket["language"]) if ticket else "en"
-        texts = self.bot.core.texts
-        buttons = (
-            Button(texts.get("show_original_button", language), f"{ORIGINAL_PREFIX}{answer.message_id}"),
-            Button(texts.get("reply_button", language), f"{REPLY_PREFIX}{answer.number}"),
-        )
-        await self.bot.send_to_chat(answer.chat_id, answer.text, buttons)
+        await self.bot.send_to_chat(answer.chat_id, answer.text, answer_buttons(self.bot.core.texts, answer))
 
     async def preview_council(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import logging
 import time
 import uuid
@@ -22,12 +21,10 @@ from telegram import (
     Bot,
     BotCommand,
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
@@ -49,6 +46,7 @@ from ..mail import MailSettings
 from ..privacy import pseudonym
 from ..settings import Settings
 from ..store import Store
+from .render import keyboard, render_html, split_message
 from .staffdesk import StaffDesk
 
 log = logging.getLogger(__name__)
@@ -56,7 +54,6 @@ log = logging.getLogger(__name__)
 COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "privacy", "delete")
 LANGUAGE_ACTION = "language:"
 DELETE_YES, DELETE_NO = "delete:yes", "delete:no"
-BUTTONS_PER_ROW = 2
 
 
 class PoliteRateLimiter(AIORateLimiter):
@@ -117,41 +114,6 @@ class UserRate:
             times.popleft()
         times.append(now)
         return max(0, len(times) - self.per_minute)
-
-
-def render_html(text: str) -> str:
-    """Plain core text as Telegram HTML: everything escaped."""
-    return html.escape(text, quote=False)
-
-
-def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, cut at paragraphs, lines or spaces."""
-    parts: list[str] = []
-    while len(text) > limit:
-        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
-        if cut <= 0:
-            cut = limit
-        else:
-            # never cut inside an HTML entity such as &amp;
-            amp = text.rfind("&", 0, cut)
-            if amp != -1 and ";" not in text[amp:cut]:
-                cut = amp
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        parts.append(text)
-    return parts
-
-
-def keyboard(buttons: Sequence[Button], per_row: int = BUTTONS_PER_ROW) -> InlineKeyboardMarkup | None:
-    """Inline keyboard of the reply's buttons, ``per_row`` to a row."""
-    if not buttons:
-        return None
-    rows = [
-        [InlineKeyboardButton(b.label, callback_data=b.action) for b in buttons[i : i + per_row]]
-        for i in range(0, len(buttons), per_row)
-    ]
-    return InlineKeyboardMarkup(rows)
 
 
 class TelegramBot:

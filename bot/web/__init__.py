@@ -23,9 +23,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
+from telegram import Bot
 
+from ..channels.staffdesk import send_answer
 from ..check import Checker
 from ..core import Core, State
+from ..handoff import Handoff
 from ..languages import SUPPORTED
 from ..settings import Settings
 from ..store import BREAKDOWNS, Store
@@ -56,8 +59,18 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 class Console:
     """The console's routes over the core, the store and the project's files."""
 
-    def __init__(self, cores: Callable[[], Core], store: Store, root: Path, today: date | None = None) -> None:
+    def __init__(
+        self,
+        cores: Callable[[], Core],
+        store: Store,
+        root: Path,
+        today: date | None = None,
+        handoff: Handoff | None = None,
+        telegram: Callable[[], Bot] | None = None,
+    ) -> None:
         self.cores = cores
+        self.handoff = handoff or Handoff(cores, store, cores().translator)
+        self.telegram = telegram
         self.store = store
         self.root = root
         self.today = today
@@ -148,6 +161,46 @@ class Console:
         headers = {"Content-Disposition": 'attachment; filename="opastin-questions.csv"'}
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
+    async def tickets(self, request: Request) -> Response:
+        return self.page(request, "tickets.html", open=self.store.tickets("open"), closed=self.store.tickets("closed"))
+
+    async def ticket(self, request: Request) -> Response:
+        number = request.path_params["number"]
+        ticket = self.store.ticket(number)
+        if ticket is None:
+            return PlainTextResponse("No such ticket.", status_code=404)
+        notice = None
+        if request.method == "POST":
+            form = await request.form()
+            if not _csrf_ok(request, form.get("csrf")):
+                return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
+            if form.get("close"):
+                self.store.close_ticket(number)
+                notice = "Suljettu."
+            else:
+                notice = await self._answer(number, str(form.get("answer", "")).strip())
+            ticket = self.store.ticket(number) or ticket
+        return self.page(
+            request,
+            "ticket.html",
+            ticket=ticket,
+            messages=self.store.ticket_messages(number),
+            notice=notice,
+            can_send=self.telegram is not None,
+        )
+
+    async def _answer(self, number: str, finnish: str) -> str:
+        if not finnish:
+            return "Kirjoita vastaus."
+        if self.telegram is None:
+            return "Telegram ei ole käytössä (OPASTIN_TELEGRAM_TOKEN puuttuu): vastausta ei lähetetty."
+        answer = self.handoff.answer(number, finnish)
+        if answer is None:
+            return "Tiketti on suljettu: vastausta ei lähetetty."
+        async with self.telegram() as bot:
+            await send_answer(bot, self.core.texts, answer)
+        return "Vastaus lähetetty käyttäjälle" + (" käännettynä." if answer.translated else " suomeksi.")
+
     async def unanswered(self, request: Request) -> Response:
         return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))
 
@@ -194,7 +247,14 @@ def create_app(
     today: date | None = None,
 ) -> Starlette:
     """The console as an ASGI app."""
-    console = Console(cores, store, root, today)
+    telegram = None
+    if settings.telegram_token:
+        token, base_url = settings.telegram_token, settings.telegram_api_url
+
+        def telegram() -> Bot:
+            return Bot(token, base_url=base_url) if base_url else Bot(token)
+
+    console = Console(cores, store, root, today, telegram=telegram)
     routes = [
         Route("/", lambda request: RedirectResponse("/try", status_code=303)),
         Route("/login", console.login, methods=["GET", "POST"]),
@@ -204,6 +264,8 @@ def create_app(
         Route("/stats", console.stats),
         Route("/stats.csv", console.stats_csv),
         Route("/unanswered", console.unanswered),
+        Route("/tickets", console.tickets),
+        Route("/tickets/{number}", console.ticket, methods=["GET", "POST"]),
     ]
     secret = settings.pseudonym_key() + b"console"
     middleware = [
