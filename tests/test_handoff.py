@@ -310,7 +310,7 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
             assert "[e-mail]" in page, "the console shows what is stored: redacted"
             answered = client.post(f"/tickets/{number}", data={"csrf": csrf(page), "answer": "Tervetuloa maanantaina."})
             client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "1"})
-            return answered.text
+            return str(answered.text)
 
         notice = await asyncio.to_thread(work_in_console)
         assert "Vastaus lähetetty käyttäjälle käännettynä." in notice
