@@ -85,7 +85,7 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from .channels import telegram
 
     configure_logging(settings)
-    store = Store.in_dir(settings.data_dir, settings.retention_days)
+    store = Store.in_dir(settings.data_dir, settings.retention_days, settings.ticket_retention_days)
     store.purge_expired()
     live = LiveCore(lambda: load_core(models_dir=settings.models_dir), project_root())
     signal.signal(signal.SIGHUP, lambda *_: live.request_reload())
@@ -152,7 +152,7 @@ def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
     settings = Settings.from_env()
     configure_logging(settings)
-    store = Store.in_dir(settings.data_dir, settings.retention_days)
+    store = Store.in_dir(settings.data_dir, settings.retention_days, settings.ticket_retention_days)
     live = LiveCore(lambda: load_core(models_dir=settings.models_dir), project_root())
     app = create_app(live, store, settings, project_root(), secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

@@ -119,9 +119,16 @@ class UserSettings:
 class Store:
     """One SQLite file in WAL mode, migrated on open."""
 
-    def __init__(self, path: Path, retention_days: int = 90, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        retention_days: int = 90,
+        now: Callable[[], datetime] | None = None,
+        ticket_retention_days: int = 90,
+    ) -> None:
         self.path = path
         self.retention_days = retention_days
+        self.ticket_retention_days = ticket_retention_days
         self.now = now or (lambda: datetime.now(UTC))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,9 +139,9 @@ class Store:
             raise StoreError(f"Cannot open the store {path}: {error}. Check OPASTIN_DATA_DIR.") from error
 
     @classmethod
-    def in_dir(cls, data_dir: Path, retention_days: int = 90) -> Store:
+    def in_dir(cls, data_dir: Path, retention_days: int = 90, ticket_retention_days: int = 90) -> Store:
         """The store file inside ``data_dir``."""
-        return cls(data_dir / DATABASE_FILE, retention_days)
+        return cls(data_dir / DATABASE_FILE, retention_days, ticket_retention_days=ticket_retention_days)
 
     def close(self) -> None:
         """Close the connection."""
@@ -230,6 +237,7 @@ class Store:
     def purge_expired(self) -> int:
         """Blank question texts older than the retention period and forget old update ids."""
         cutoff = (self.now() - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M")
+        ticket_cutoff = (self.now() - timedelta(days=self.ticket_retention_days)).strftime("%Y-%m-%dT%H:%M")
 
         def purge() -> int:
             with self.db.conn:
@@ -240,7 +248,7 @@ class Store:
                 blanked += self.db.execute(
                     "UPDATE ticket_messages SET original = NULL, finnish = NULL WHERE original IS NOT NULL "
                     "AND ticket IN (SELECT number FROM tickets WHERE status = 'closed' AND closed < ?)",
-                    [cutoff],
+                    [ticket_cutoff],
                 ).rowcount
             return int(blanked)
 

@@ -361,8 +361,24 @@ class _AddressedInGroup(filters.MessageFilter):
         return bool(bot.username and message.text and f"@{bot.username}" in message.text)
 
 
-async def _set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await application.bot.set_my_commands([BotCommand(command, command) for command in COMMANDS])
+PURGE_EVERY = 6 * 3600.0
+
+
+def _on_start(store: Store) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
+    async def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await application.bot.set_my_commands([BotCommand(command, command) for command in COMMANDS])
+        application.create_task(_purge_regularly(store), name="opastin-retention")
+
+    return start
+
+
+async def _purge_regularly(store: Store) -> None:
+    """Apply the retention periods now and every few hours while the bot runs."""
+    while True:
+        blanked = store.purge_expired()
+        if blanked:
+            log.info("retention: %d old texts deleted", blanked)
+        await asyncio.sleep(PURGE_EVERY)
 
 
 def build_application(
@@ -374,7 +390,7 @@ def build_application(
     builder = ApplicationBuilder().token(settings.telegram_token).rate_limiter(rate_limiter or PoliteRateLimiter())
     if settings.telegram_api_url:
         builder = builder.base_url(settings.telegram_api_url).base_file_url(settings.telegram_api_url)
-    application = builder.post_init(_set_commands).concurrent_updates(False).build()
+    application = builder.post_init(_on_start(store)).concurrent_updates(False).build()
     bot = TelegramBot(cores, store, settings)
     bot.application_bot = application.bot
     office_hours = OfficeHours.parse(settings.office_hours) if settings.office_hours else None

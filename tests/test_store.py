@@ -1,0 +1,50 @@
+"""The store on a real SQLite file: migrations, retention, deletion."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.core import Core, State
+from bot.store import Store, migrations
+
+
+def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None:
+    first = Store.in_dir(tmp_path)
+    first.close()
+    again = Store.in_dir(tmp_path)
+    tables = set(again.db.table_names())
+    assert {"users", "questions", "handled_updates", "staff", "tickets", "ticket_messages", "counters"} <= tables
+    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [m.name for m in migrations.applied(again.db)] == [
+        "create_users_and_questions",
+        "create_staff",
+        "create_tickets",
+    ]
+
+
+def test_retention_blanks_old_texts_but_keeps_counts(tmp_path: Path, core: Core) -> None:
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    clock = [now - timedelta(days=100)]
+    store = Store(tmp_path / "s.sqlite", retention_days=90, now=lambda: clock[0], ticket_retention_days=30)
+    reply = core.reply(State(), "Where is Kajaani Info?")
+    store.record_question("old", "Where is Kajaani Info?", reply)
+    number = store.open_ticket("old", 1, "en", None)
+    store.add_ticket_message(number, "user", "old ticket text", None)
+    store.close_ticket(number)
+    clock[0] = now - timedelta(days=10)
+    store.record_question("new", "Where is Kajaani Info?", reply)
+    clock[0] = now
+    assert store.purge_expired() == 2
+    assert [row["text"] for row in store.questions()] == [None, "Where is Kajaani Info?"]
+    assert store.ticket_messages(number)[0]["original"] is None
+    assert len(store.export()) == 2, "counts stay"
+
+
+def test_a_closed_ticket_forgets_the_chat(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    number = store.open_ticket("user", 42, "ar", "Kajaani")
+    store.close_ticket(number)
+    ticket = store.ticket(number)
+    assert ticket is not None
+    assert (ticket["status"], ticket["chat_id"]) == ("closed", None)
