@@ -373,7 +373,10 @@ def project_root() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where trained models are cached (not user data: safe to delete)."""
+    """Where trained models are cached (not user data: safe to delete): OPASTIN_CACHE_DIR, else
+    $XDG_CACHE_HOME/opastin (~/.cache/opastin)."""
+    if os.environ.get("OPASTIN_CACHE_DIR"):
+        return Path(os.environ["OPASTIN_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "opastin"
 

@@ -11,11 +11,17 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from bot.channels.telegram import PoliteRateLimiter, build_application
+from bot.core import Core
+from bot.settings import Settings
+from bot.store import Store
 
 TOKEN = "123456:TEST-TOKEN-never-logged"
 BOT_USER = {
@@ -234,3 +240,43 @@ def _decode(form: Any) -> dict[str, Any]:
         else:
             params[key] = value
     return params
+
+
+Scenario = Callable[[Peer, Store], Awaitable[None]]
+SECRET = "test-secret-for-pseudonyms"
+
+
+@contextlib.asynccontextmanager
+async def running_bot(core: Core, data_dir: Path, peer: Peer, **settings: Any) -> AsyncIterator[Store]:
+    """The real Application polling ``peer``, as `opastin run` runs it with OPASTIN_TELEGRAM_API_URL."""
+    config = Settings(
+        data_dir=data_dir, telegram_token=TOKEN, telegram_api_url=peer.base_url, **{"secret": SECRET, **settings}
+    )
+    store = Store.in_dir(data_dir)
+    limiter = PoliteRateLimiter(per_chat_rate=0, backoff=0.01)  # no waiting between a test's messages
+    application = build_application(lambda: core, store, config, limiter)
+    async with application:
+        await application.start()
+        assert application.updater
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield store
+        finally:
+            await application.updater.stop()
+            await application.stop()
+    store.close()
+
+
+def play(core: Core, data_dir: Path, scenario: Scenario, **settings: Any) -> None:
+    """Run ``scenario`` against the bot and a fresh peer, in one event loop."""
+
+    async def main() -> None:
+        peer = Peer()
+        await peer.start()
+        try:
+            async with running_bot(core, data_dir, peer, **settings) as store:
+                await scenario(peer, store)
+        finally:
+            await peer.stop()
+
+    asyncio.run(main())

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from bot.core import Core, State, load_core, project_root
+from bot.core import Core, cache_dir, load_core, project_root
 
 ROOT = project_root()
 #: A fixed "today" between Tervetuloa Kajaaniin (23.4.2026) and Walk and Talk (23.5.2026).
 TODAY = date(2026, 5, 1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def argos_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """argostranslate's home folders in a temporary directory, for the whole session.
+
+    Session-wide because argostranslate reads its settings (cache, data and config folders,
+    sentence splitter) once per process, on first import: per-test folders are impossible
+    in one process. Models are per test anyway, since ArgosTranslator loads them from its own
+    folder. This must run before anything imports argostranslate.
+    """
+    if "argostranslate.settings" in sys.modules:
+        pytest.fail("argostranslate was imported before the test session could point it at temporary folders")
+    home = tmp_path_factory.mktemp("argos-home")
+    with pytest.MonkeyPatch.context() as patch:
+        # Opastin's own model cache stays where it was: it is named by what it was trained on.
+        patch.setenv("OPASTIN_CACHE_DIR", str(cache_dir()))
+        for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+            patch.setenv(variable, str(home / variable.lower()))
+        # ArgosTranslator must override a chunk type that would download a splitter; setting both
+        # variables here also makes the session put back what ArgosTranslator sets.
+        patch.setenv("ARGOS_CHUNK_TYPE", "DEFAULT")
+        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
+        yield home / "xdg_cache_home"
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +48,23 @@ def core() -> Core:
     return load_core(today=lambda: TODAY)
 
 
+#: The files editors own: what a test copies to break or edit without touching the checkout.
+EDITABLE = ("config.yml", "knowledge", "intents", "translations")
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's editable files under ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in EDITABLE:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
 @pytest.fixture
-def state() -> State:
-    return State()
+def tree(tmp_path: Path) -> Path:
+    """A copy of the project's editable files, to break or edit."""
+    return copy_project(tmp_path)

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from bot.check import Checker, exit_code
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 24)
-COPIED = ("config.yml", "knowledge", "intents", "translations")
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    """A copy of the project's editable files."""
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
 
 
 def problems(tree: Path, rule: str) -> list[tuple[str, int | None, str]]:

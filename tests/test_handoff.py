@@ -5,29 +5,26 @@ server on loopback, and the council e-mail helper."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.channels.telegram import PoliteRateLimiter, build_application
 from bot.core import COUNCIL_ACTION, HANDOFF_ACTION, Core
 from bot.privacy import pseudonym
 from bot.settings import Settings
 from bot.store import Store
 from bot.translate import ArgosTranslator, install_model
-from tests.botapi import TOKEN, Peer
+from tests.botapi import SECRET, TOKEN, Peer, play
 from tests.conftest import ROOT
 from tests.smtp import SmtpServer, free_port
 from tests.tiny_argos import build_copy_model
 
 USER = 4242
 STAFF = -100777
-SECRET = "handoff-secret"
 ARABIC_QUESTION = "هل يمكن أن تساعدني في ملء استمارة Kela؟ بريدي ali@example.com وهاتفي 040 123 4567"
 Scenario = Callable[[Peer, Store], Awaitable[None]]
 
@@ -64,43 +61,6 @@ def smtp_environ(server: SmtpServer | None, port: int | None = None) -> dict[str
         "OPASTIN_SMTP_FROM": "opastin@kajaani.test",
         "OPASTIN_SMTP_CA_FILE": str(server.ca_file) if server else "",
     }
-
-
-@contextlib.asynccontextmanager
-async def running(core: Core, data_dir: Path, peer: Peer, **settings: Any) -> AsyncIterator[Store]:
-    config = Settings(
-        data_dir=data_dir,
-        telegram_token=TOKEN,
-        telegram_api_url=peer.base_url,
-        secret=SECRET,
-        staff_chat_id=STAFF,
-        **settings,
-    )
-    store = Store.in_dir(data_dir)
-    application = build_application(lambda: core, store, config, PoliteRateLimiter(per_chat_rate=0, backoff=0.01))
-    async with application:
-        await application.start()
-        assert application.updater
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield store
-        finally:
-            await application.updater.stop()
-            await application.stop()
-    store.close()
-
-
-def play(core: Core, data_dir: Path, scenario: Scenario, **settings: Any) -> None:
-    async def main() -> None:
-        peer = Peer()
-        await peer.start()
-        try:
-            async with running(core, data_dir, peer, **settings) as store:
-                await scenario(peer, store)
-        finally:
-            await peer.stop()
-
-    asyncio.run(main())
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
@@ -154,7 +114,7 @@ def test_round_trip_user_staff_user_in_arabic(mt_core: Core, tmp_path: Path) -> 
         assert "شكرا، وما هو العنوان؟" in follow_up["text"]
         assert follow_up["reply_parameters"]["message_id"] == ticket["message_id"]
 
-    play(mt_core, tmp_path, scenario)
+    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
     dump = "\n".join(sqlite3.connect(tmp_path / "opastin.sqlite").iterdump())
     assert "ali@example.com" not in dump, "redacted in storage"
     assert "040 123 4567" not in dump
@@ -170,7 +130,7 @@ def test_no_consent_no_ticket(mt_core: Core, tmp_path: Path) -> None:
         assert store.tickets() == []
         assert peer.texts(STAFF) == []
 
-    play(mt_core, tmp_path, scenario)
+    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
 
 
 def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_path: Path) -> None:
@@ -183,7 +143,7 @@ def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_
         staff = await peer.wait_for_texts(STAFF, 1)
         assert "How do I renew my driving licence?" in staff[0]
 
-    play(mt_core, tmp_path, scenario)
+    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
 
 
 def test_staff_reply_to_a_closed_ticket_reaches_nobody(mt_core: Core, tmp_path: Path) -> None:
@@ -198,7 +158,7 @@ def test_staff_reply_to_a_closed_ticket_reaches_nobody(mt_core: Core, tmp_path: 
         assert len(peer.texts(USER)) == before
         assert store.tickets()[0]["status"] == "closed"
 
-    play(mt_core, tmp_path, scenario)
+    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
 
 
 def test_tickets_are_e_mailed_to_the_service_mailbox(mt_core: Core, tmp_path: Path, smtp: SmtpServer) -> None:
@@ -206,7 +166,14 @@ def test_tickets_are_e_mailed_to_the_service_mailbox(mt_core: Core, tmp_path: Pa
         await open_ticket(peer)
         await peer.wait_until(lambda: bool(smtp.messages), deadline=30)
 
-    play(mt_core, tmp_path, scenario, service_email="palvelupiste@kajaani.test", environ=smtp_environ(smtp))
+    play(
+        mt_core,
+        tmp_path,
+        scenario,
+        staff_chat_id=STAFF,
+        service_email="palvelupiste@kajaani.test",
+        environ=smtp_environ(smtp),
+    )
     [mail] = smtp.messages
     assert mail["To"] == "palvelupiste@kajaani.test"
     assert mail["Subject"].startswith("Opastin: tiketti ")
@@ -226,6 +193,7 @@ def test_smtp_down_still_reaches_the_group_and_logs(
             mt_core,
             tmp_path,
             scenario,
+            staff_chat_id=STAFF,
             service_email="palvelupiste@kajaani.test",
             environ=smtp_environ(None, port=free_port()),
         )
@@ -243,7 +211,7 @@ def test_delete_removes_open_tickets(mt_core: Core, tmp_path: Path) -> None:
         await peer.wait_for_texts(STAFF, 2)
         assert store.tickets() == []
 
-    play(mt_core, tmp_path, scenario)
+    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
     dump = "\n".join(sqlite3.connect(tmp_path / "opastin.sqlite").iterdump())
     assert pseudonym(USER, SECRET.encode()) not in dump
     assert "Kela" not in dump
@@ -264,7 +232,14 @@ def test_council_message_is_sent_in_finnish_and_original(mt_core: Core, tmp_path
         await peer.wait_for_texts(USER, 3)
         assert peer.texts(USER)[-1] == mt_core.texts.get("council_sent", "ar")
 
-    play(mt_core, tmp_path, scenario, council_email="neuvosto@kajaani.test", environ=smtp_environ(smtp))
+    play(
+        mt_core,
+        tmp_path,
+        scenario,
+        staff_chat_id=STAFF,
+        council_email="neuvosto@kajaani.test",
+        environ=smtp_environ(smtp),
+    )
     [mail] = smtp.messages
     assert (mail["To"], mail["Reply-To"]) == ("neuvosto@kajaani.test", "ali@example.com")
     assert message in mail.get_content()
@@ -286,7 +261,7 @@ def test_council_helper_without_an_address_gives_the_text_and_the_web_page(core:
         assert "maahanmuuttajaneuvosto/" in texts[3]
         assert texts[4] == "I propose evening language courses."
 
-    play(core, tmp_path, scenario)
+    play(core, tmp_path, scenario, staff_chat_id=STAFF)
 
 
 def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> None:
@@ -318,4 +293,4 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
         assert "TERVETULOA MAANANTAINA." in answer[-1]
         assert store.tickets()[0]["status"] == "closed"
 
-    play(mt_core, tmp_path, scenario)
+    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)

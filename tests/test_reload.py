@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -10,18 +9,7 @@ import pytest
 
 from bot.core import State, load_core
 from bot.reload import LiveCore
-from tests.conftest import ROOT, TODAY
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    for name in ("config.yml", "knowledge", "intents", "translations"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
+from tests.conftest import TODAY
 
 
 def welcome_text(live: LiveCore) -> str:

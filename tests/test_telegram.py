@@ -3,58 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.channels.render import split_message
-from bot.channels.telegram import PoliteRateLimiter, build_application
 from bot.core import Core
 from bot.privacy import pseudonym
-from bot.settings import Settings
 from bot.store import Store
-from tests.botapi import TOKEN, Fault, Peer
+from tests.botapi import SECRET, Fault, Peer, play, running_bot
 
 USER = 4242
 OTHER = 5151
-SECRET = "test-secret-for-pseudonyms"
 
 Scenario = Callable[[Peer, Store], Awaitable[None]]
-
-
-@contextlib.asynccontextmanager
-async def running_bot(core: Core, data_dir: Path, peer: Peer | None = None) -> AsyncIterator[tuple[Peer, Store]]:
-    """The bot polling the peer, as `opastin run` would run it with OPASTIN_TELEGRAM_API_URL set."""
-    peer = peer or Peer()
-    if not peer.base_url:
-        await peer.start()
-    settings = Settings(data_dir=data_dir, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
-    store = Store.in_dir(data_dir)
-    application = build_application(lambda: core, store, settings, PoliteRateLimiter(per_chat_rate=0, backoff=0.01))
-    async with application:
-        await application.start()
-        assert application.updater
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield peer, store
-        finally:
-            await application.updater.stop()
-            await application.stop()
-    store.close()
-
-
-def play(core: Core, data_dir: Path, scenario: Scenario) -> None:
-    async def main() -> None:
-        peer = Peer()
-        await peer.start()
-        try:
-            async with running_bot(core, data_dir, peer) as (_, store):
-                await scenario(peer, store)
-        finally:
-            await peer.stop()
-
-    asyncio.run(main())
 
 
 def test_start_offers_languages_then_municipalities_then_answers(core: Core, tmp_path: Path) -> None:
@@ -233,11 +195,11 @@ def test_a_restart_keeps_settings_and_answers_no_update_twice(core: Core, tmp_pa
     async def main() -> None:
         peer = Peer()
         await peer.start()
-        async with running_bot(core, tmp_path, peer):
+        async with running_bot(core, tmp_path, peer, secret=SECRET):
             await peer.send_text(USER, "I live in Kuusamo")
             await peer.wait_for_texts(USER, 1)
         peer.redeliver()  # as after a crash before the bot confirmed its updates
-        async with running_bot(core, tmp_path, peer):
+        async with running_bot(core, tmp_path, peer, secret=SECRET):
             await peer.send_text(USER, "Who makes my integration plan?")
             texts = await peer.wait_for_texts(USER, 2)
         await peer.stop()

@@ -79,28 +79,6 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def argos_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """argostranslate's home folders in a temporary directory, for the whole session.
-
-    Session-wide because argostranslate reads its settings (cache, data and config folders,
-    sentence splitter) once per process, on first import: per-test folders are impossible
-    in one process. Models are per test anyway, since ArgosTranslator loads them from its own
-    folder. This must run before anything imports argostranslate.
-    """
-    if "argostranslate.settings" in sys.modules:
-        pytest.fail("argostranslate was imported before the test session could point it at temporary folders")
-    home = tmp_path_factory.mktemp("argos-home")
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
-            patch.setenv(variable, str(home / variable.lower()))
-        # ArgosTranslator must override a chunk type that would download a splitter; setting both
-        # variables here also makes the session put back what ArgosTranslator sets.
-        patch.setenv("ARGOS_CHUNK_TYPE", "DEFAULT")
-        patch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
-        yield home / "xdg_cache_home"
-
-
-@pytest.fixture(scope="session")
 def model_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Tiny model files by name: copy models fi→en and en→sv, and an uppercasing en→sv."""
     return {
