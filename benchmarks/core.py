@@ -23,6 +23,7 @@ from tests.heldout import is_right, load_heldout
 
 OPASTIN = Path(sys.executable).parent / "opastin"
 QUESTION = "Kuka tekee kotoutumissuunnitelman Sotkamossa?"
+STATUSES = ("curated", "draft", "machine", "none")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -54,6 +55,8 @@ def main() -> None:
         rows[question.language]["ms"].append((time.perf_counter() - start) * 1000)
         rows[question.language]["right"].append(float(is_right(core, question, reply)))
         rows[question.language]["language"].append(float(reply.language == question.language))
+        for status in STATUSES:
+            rows[question.language][status].append(float(reply.translation == status))
     print(f"{'lang':5} {'n':>3} {'entry%':>7} {'lang%':>6} {'p50ms':>6} {'p95ms':>6}")
     all_ms: list[float] = []
     for language in SUPPORTED:
@@ -64,6 +67,10 @@ def main() -> None:
             f"{100 * statistics.mean(row['language']):6.1f} {percentile(row['ms'], 0.5):6.2f} "
             f"{percentile(row['ms'], 0.95):6.2f}"
         )
+    print(f"\n{'lang':5} " + " ".join(f"{status + '%':>8}" for status in STATUSES) + "  (how answers got their text)")
+    for language in SUPPORTED:
+        shares = " ".join(f"{100 * statistics.mean(rows[language][status]):8.0f}" for status in STATUSES)
+        print(f"{language:5} {shares}")
     right = [value for row in rows.values() for value in row["right"]]
     print(f"all   {len(right):3d} {100 * statistics.mean(right):7.1f}        "
           f"{percentile(all_ms, 0.5):6.2f} {percentile(all_ms, 0.95):6.2f}")  # fmt: skip
