@@ -105,15 +105,17 @@ def parse_examples(block: str) -> list[str]:
 class LanguageDetector:
     """Script rules first, then CLD2 and lingua for Latin script; names are hidden first."""
 
-    defaults: ClassVar[Mapping[str, Any]] = {"min_letters": 3}
+    defaults: ClassVar[Mapping[str, Any]] = {"min_letters": 3, "low_accuracy_mode": True}
 
     def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
         self.knowledge = knowledge
         self.min_letters = int(settings["min_letters"])
+        self.low_accuracy_mode = bool(settings["low_accuracy_mode"])
 
     @cached_property
     def _lingua(self) -> Any:
-        return LanguageDetectorBuilder.from_languages(*_LINGUA).build()
+        builder = LanguageDetectorBuilder.from_languages(*_LINGUA)
+        return (builder.with_low_accuracy_mode() if self.low_accuracy_mode else builder).build()
 
     def detect(self, text: str) -> str | None:
         """The language of ``text``, or None when it has too few letters to tell."""
