@@ -88,6 +88,7 @@ class Checker:
             self.check_facts()
             self.check_dates_and_gaps()
             self.check_translations()
+            self.check_rasa()
             if golden and not any(p.severity == "error" for p in self.problems):
                 self.check_golden()
         return self.problems
@@ -385,6 +386,16 @@ class Checker:
                             "Päivitä käännös Poeditissa tai Weblatessa ja poista fuzzy-merkintä.",
                         ),
                     )
+
+    def check_rasa(self) -> None:
+        """The checks `rasa data validate` makes of NLU data, on the project as Rasa would get it;
+        a problem already reported for the same file and item is not repeated."""
+        from .rasa import validate_nlu
+
+        reported = {(problem.path, problem.item) for problem in self.problems}
+        for problem in validate_nlu(self.root):
+            if (problem.path, problem.item) not in reported:
+                self.problems.append(problem)
 
     def translation_table(self) -> list[tuple[str, int, int, int, int]]:
         """Per language: reviewed, draft, outdated and missing entry translations."""

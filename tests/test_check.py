@@ -164,3 +164,12 @@ def test_strict_fails_on_warnings() -> None:
     found = Checker(ROOT, TODAY).run(golden=False)
     assert exit_code(found, strict=False) == 0
     assert exit_code(found, strict=True) == 1
+
+
+def test_rasa_problems_are_reported_too(tree: Path) -> None:
+    path = tree / "intents" / "en.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "- intent: parking\n  examples: |\n", encoding="utf-8")
+    found = Checker(tree, TODAY).run(golden=False)
+    assert [(p.rule, p.path, p.item) for p in found if p.rule.startswith("rasa-")] == [
+        ("rasa-intent-without-examples", "intents/en.yml", "parking")
+    ]

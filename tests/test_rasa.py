@@ -37,11 +37,10 @@ from bot.rasa import (
     read_parse,
     validate_nlu,
 )
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, copy_project
 
 TOKEN = "test-token-0123456789"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
-COPIED = ("config.yml", "knowledge", "intents", "translations")
 #: The slice the real Rasa server trains on: small enough to train in seconds.
 SLICE_INTENTS = ("council_contact", "integration_plan", "language_cafe", "greet")
 SLICE_LANGUAGES = ("fi", "en")
@@ -61,18 +60,6 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def read(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def copy_tree(target: Path) -> Path:
-    """A copy of the project's editable files under ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy(source, target / name)
-    return target
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -136,7 +123,7 @@ def test_the_pipeline_is_translated_to_rasa_components(exported: Path) -> None:
 
 
 def test_a_component_rasa_cannot_take_is_a_config_error(tmp_path: Path) -> None:
-    tree = copy_tree(tmp_path / "tree")
+    tree = copy_project(tmp_path / "tree")
     config = tree / "config.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("pipeline:\n", "pipeline:\n  - name: SpacyNLP\n"))
     with pytest.raises(ConfigError, match="cannot translate component SpacyNLP"):
@@ -161,11 +148,6 @@ def test_annotate_marks_municipalities_the_way_the_bot_finds_them(
 
 
 # --- validate_nlu -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> Path:
-    return copy_tree(tmp_path)
 
 
 def edit(path: Path, change: Callable[[str], str]) -> None:
@@ -505,7 +487,7 @@ def test_the_nlu_asks_rasa_when_config_yml_says_so(
 def test_with_rasa_down_the_user_gets_the_same_answers_as_from_the_embedded_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, core: Core
 ) -> None:
-    tree = copy_tree(tmp_path)
+    tree = copy_project(tmp_path)
     config = tree / "config.yml"
     edit(config, lambda t: t.replace("nlu_backend: embedded", "nlu_backend: rasa"))
     edit(config, lambda t: t.replace("http://127.0.0.1:5005", f"http://127.0.0.1:{closed_port()}"))
@@ -524,7 +506,8 @@ def rasa_missing_reason() -> str | None:
     """Why the real-server tests cannot run here, or None when they can."""
     if RASA.is_file():
         return None
-    pythons = [shutil.which("python3.10"), *glob.glob(os.path.expanduser("~/.pyenv/versions/3.10.*/bin/python3.10"))]
+    pyenv = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    pythons = [shutil.which("python3.10"), *glob.glob(f"{pyenv}/versions/3.10.*/bin/python3.10")]
     if not any(pythons):
         return (
             "no Python 3.10 on this machine (Rasa 3.6 needs it): install it (pyenv install 3.10.13), "
@@ -569,7 +552,7 @@ def real_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealRasa]:
     if reason:
         pytest.skip(f"real Rasa server tests skipped: {reason}")
     work = tmp_path_factory.mktemp("real-rasa")
-    tree = copy_tree(work / "tree")
+    tree = copy_project(work / "tree")
     write_slice(tree)
     export_project(tree, work / "project")
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
