@@ -16,11 +16,6 @@ FALLBACK_LANGUAGE: Final = "en"
 RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"ar", "fa", "ckb"})
 
 
-def is_supported(code: str) -> bool:
-    """Tell whether ``code`` is one of the supported language codes."""
-    return code in SUPPORTED
-
-
 #: Language names in Finnish, for staff who read tickets.
 FINNISH_NAMES: Final[dict[str, str]] = {
     "fi": "suomi", "sv": "ruotsi", "en": "englanti", "ru": "venäjä", "et": "viro", "fr": "ranska",

@@ -34,10 +34,6 @@ class Texts:
         """Tell whether ``key`` is translated into ``language``."""
         return key in self.by_language.get(language, {})
 
-    def languages(self) -> list[str]:
-        """The languages that have a catalog."""
-        return sorted(self.by_language)
-
 
 def _read(path: Path) -> Catalog:
     try:

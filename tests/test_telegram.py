@@ -42,6 +42,9 @@ def test_start_offers_languages_then_municipalities_then_answers(core: Core, tmp
         state = store.state(pseudonym(USER, SECRET.encode()))
         assert state is not None
         assert (state.language, state.language_chosen, state.municipality) == ("ar", True, "Sotkamo")
+        stored = store.settings(pseudonym(USER, SECRET.encode()))
+        assert stored is not None
+        assert stored.privacy_notice_shown, "/start showed the privacy notice"
 
     play(core, tmp_path, scenario)
 
