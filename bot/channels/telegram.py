@@ -40,6 +40,7 @@ from telegram.ext import (
 )
 
 from ..core import Button, Core, Reply, State
+from ..errors import ConfigError
 from ..handoff import Handoff, OfficeHours
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
 from ..mail import MailSettings
@@ -393,7 +394,10 @@ def build_application(
     application = builder.post_init(_on_start(store)).concurrent_updates(False).build()
     bot = TelegramBot(cores, store, settings)
     bot.application_bot = application.bot
-    office_hours = OfficeHours.parse(settings.office_hours) if settings.office_hours else None
+    try:
+        office_hours = OfficeHours.parse(settings.office_hours) if settings.office_hours else None
+    except ValueError as error:
+        raise ConfigError(f"OPASTIN_OFFICE_HOURS: {error}, e.g. mon-fri 9-15.") from error
     handoff = Handoff(cores, store, cores().translator, office_hours)
     bot.desk = StaffDesk(bot, handoff, settings, MailSettings.from_env(settings.environ))
     application.add_handler(TypeHandler(Update, bot.skip_handled), group=-1)

@@ -26,10 +26,11 @@ from starlette.templating import Jinja2Templates
 from telegram import Bot
 
 from ..channels.staffdesk import send_answer
-from ..check import Checker
+from ..check import Checker, Problem
 from ..core import Core, State
 from ..handoff import Handoff
 from ..languages import SUPPORTED
+from ..reload import fingerprint
 from ..settings import Settings
 from ..store import BREAKDOWNS, Store
 from .plots import rate_line, stacked_bars
@@ -71,6 +72,7 @@ class Console:
         self.cores = cores
         self.handoff = handoff or Handoff(cores, store, cores().translator)
         self.telegram = telegram
+        self._checked: tuple[Any, list[Problem], list[tuple[str, int, int, int, int]]] | None = None
         self.store = store
         self.root = root
         self.today = today
@@ -122,9 +124,17 @@ class Console:
             )
         return self.page(request, "try.html", **context)
 
+    def _check(self) -> tuple[list[Problem], list[tuple[str, int, int, int, int]]]:
+        """`opastin check` of the files as they are now, run again only after they changed."""
+        seen = (fingerprint(self.root), self.today or date.today())
+        if self._checked is None or self._checked[0] != seen:
+            checker = Checker(self.root, seen[1])
+            problems = checker.run(golden=False)
+            self._checked = (seen, problems, checker.translation_table())
+        return self._checked[1], self._checked[2]
+
     async def knowledge(self, request: Request) -> Response:
-        checker = Checker(self.root, self.today or date.today())
-        problems = checker.run(golden=False)
+        problems, table = self._check()
         statuses = {
             entry.id: {
                 language: t.status for language, by_id in self.core.translations.items() if (t := by_id.get(entry.id))
@@ -137,7 +147,7 @@ class Console:
             entries=self.core.knowledge.entries,
             statuses=statuses,
             problems=problems,
-            table=checker.translation_table(),
+            table=table,
         )
 
     async def stats(self, request: Request) -> Response:
