@@ -236,7 +236,7 @@ class Core:
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        if fallback and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
+        if key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
             lines.append(self.texts.get("handoff_privacy", language))
             buttons = (self.handoff_button(language), *buttons)
         return Reply(
