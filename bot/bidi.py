@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .patterns import DATE, EMAIL, URL
+
 LRI = "\u2066"
 PDI = "\u2069"
 _LTR_RUNS = (
-    r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]",  # URLs, without a closing punctuation mark
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mails
+    URL,
+    EMAIL,
     r"(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b",  # domain names: 112.fi, kajaani.fi
     r"#[A-Za-z0-9_]+",  # hashtags
-    r"\d{1,2}\.\d{1,2}\.(?:\d{4})?",  # dates: 23.4. and 23.4.2026
+    DATE,
     r"\+?\d[\d.,:/–-]*\d|\d",  # numbers, times (17–19), laws (1386/2010)
     # Latin words and names, with the numbers that follow them ("toimintasuunnitelma 2026"): a
     # space between two isolates would show them in right-to-left order.

@@ -17,6 +17,7 @@ from .errors import ConfigError, DataError
 from .knowledge import Entry, Knowledge, load_knowledge, normalize
 from .languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, SUPPORTED
 from .nlu import Example, load_examples
+from .patterns import DATE, EMAIL, URL
 from .texts import load_texts
 from .translations import Translation, load_translations
 from .yamlfile import line_of, load_yaml
@@ -38,12 +39,7 @@ class Problem:
 #: Intents answered by interface strings, not by knowledge entries.
 INTERFACE_INTENTS = frozenset({"greet", "thanks", "out_of_scope", "emergency"})
 MIN_EXAMPLES = 8
-_CONTACT_LIKE = re.compile(
-    r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]"  # URLs
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mails
-    r"|\+?\d[\d -]{6,}\d"  # phone numbers
-    r"|\d{1,2}\.\d{1,2}\.(?:\d{4})?"  # dates
-)
+_CONTACT_LIKE = re.compile("|".join((URL, EMAIL, r"\+?\d[\d -]{6,}\d", DATE)))  # and phone numbers
 
 
 class Checker:
@@ -183,7 +179,7 @@ class Checker:
                     example.text,
                     (f"The example is written twice under '{example.intent}'.", "Delete one of them."),
                     (f"Esimerkki on kahdesti aikeen '{example.intent}' alla.", "Poista toinen."),
-                    _line_of(path, example.text),
+                    example.line,
                 )
             elif first.intent != example.intent:
                 self.add(
@@ -199,7 +195,7 @@ class Checker:
                         f"Sama esimerkki on aikeiden '{first.intent}' ({first.language}) ja '{example.intent}' alla.",
                         "Jätä se siihen aikeeseen, jota se tarkoittaa; muotoile toinen uudelleen tai poista se.",
                     ),
-                    _line_of(path, example.text),
+                    example.line,
                 )
         languages = sorted({example.language for example in self.examples})
         for intent in sorted(trained):
@@ -453,14 +449,6 @@ def _relative(path: Path | str, root: Path) -> str:
         return str(Path(path).resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-def _line_of(path: Path, example: str) -> int | None:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    return next((number for number, line in enumerate(lines, 1) if line.strip() == f"- {example}"), None)
 
 
 _HEADINGS = {

@@ -18,12 +18,13 @@ from typing import Any
 from .core import Core
 from .errors import TranslationError
 from .languages import FINNISH_NAMES, SOURCE_LANGUAGE
+from .patterns import EMAIL
 from .privacy import redact
 from .store import Store
 from .translate import Translator
 
 log = logging.getLogger(__name__)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(EMAIL)
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -146,9 +146,13 @@ class Knowledge:
         general = [entry for entry in entries if entry.municipality is None]
         return general[0] if general else None
 
+    @cached_property
+    def _by_id(self) -> dict[str, Entry]:
+        return {entry.id: entry for entry in self.entries}
+
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with id ``entry_id``."""
-        return next((entry for entry in self.entries if entry.id == entry_id), None)
+        return self._by_id.get(entry_id)
 
     def find_municipality(self, text: str) -> str | None:
         """The municipality named in ``text`` (any script or inflection), if exactly one is."""

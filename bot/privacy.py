@@ -10,10 +10,12 @@ import hashlib
 import hmac
 import re
 
+from .patterns import EMAIL
+
 _HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 # Century signs: + (1800s), - and Y X W V U (1900s), A B C D E F (2000s).
 _HETU = re.compile(r"(?<![\w-])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?!\w)", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(EMAIL)
 _INTERNATIONAL_PHONE = re.compile(r"(?<![\w+])(?:\+|00)\d(?:[\s().-]?\d){6,14}(?!\w)")
 _FINNISH_PHONE = re.compile(r"(?<![\w.])0\d{1,3}(?:[\s-]?\d){5,8}(?![\w.])")
 _STREET_SUFFIXES = (

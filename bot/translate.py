@@ -33,14 +33,15 @@ from types import ModuleType
 from typing import IO, Protocol
 
 from .errors import TranslationError
+from .patterns import DATE, EMAIL, URL
 
 log = logging.getLogger(__name__)
 
 _PROTECTED = (
-    r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]",  # URLs
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mails
+    URL,
+    EMAIL,
     r"\+?\d[\d\s-]{6,}\d",  # phone numbers
-    r"\d{1,2}\.\d{1,2}\.(?:\d{4})?",  # dates: 23.4. and 23.5.2026
+    DATE,
     r"\d{1,2}(?:[.:]\d{2})?\s?[–-]\s?\d{1,2}(?:[.:]\d{2})?",  # times and ranges: 17–19, 9-12
     r"#\w+",  # hashtags
 )

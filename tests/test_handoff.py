@@ -63,6 +63,11 @@ def smtp_environ(server: SmtpServer | None, port: int | None = None) -> dict[str
     }
 
 
+def with_staff(core: Core, data_dir: Path, scenario: Scenario, **settings: Any) -> None:
+    """Play ``scenario`` with the staff group configured."""
+    play(core, data_dir, scenario, staff_chat_id=STAFF, **settings)
+
+
 def buttons(message: dict[str, Any]) -> list[str]:
     return [b["callback_data"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
 
@@ -114,7 +119,7 @@ def test_round_trip_user_staff_user_in_arabic(mt_core: Core, tmp_path: Path) -> 
         assert "شكرا، وما هو العنوان؟" in follow_up["text"]
         assert follow_up["reply_parameters"]["message_id"] == ticket["message_id"]
 
-    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(mt_core, tmp_path, scenario)
     dump = "\n".join(sqlite3.connect(tmp_path / "opastin.sqlite").iterdump())
     assert "ali@example.com" not in dump, "redacted in storage"
     assert "040 123 4567" not in dump
@@ -130,7 +135,7 @@ def test_no_consent_no_ticket(mt_core: Core, tmp_path: Path) -> None:
         assert store.tickets() == []
         assert peer.texts(STAFF) == []
 
-    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(mt_core, tmp_path, scenario)
 
 
 def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_path: Path) -> None:
@@ -143,7 +148,7 @@ def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_
         staff = await peer.wait_for_texts(STAFF, 1)
         assert "How do I renew my driving licence?" in staff[0]
 
-    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(mt_core, tmp_path, scenario)
 
 
 def test_staff_reply_to_a_closed_ticket_reaches_nobody(mt_core: Core, tmp_path: Path) -> None:
@@ -158,7 +163,7 @@ def test_staff_reply_to_a_closed_ticket_reaches_nobody(mt_core: Core, tmp_path: 
         assert len(peer.texts(USER)) == before
         assert store.tickets()[0]["status"] == "closed"
 
-    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(mt_core, tmp_path, scenario)
 
 
 def test_tickets_are_e_mailed_to_the_service_mailbox(mt_core: Core, tmp_path: Path, smtp: SmtpServer) -> None:
@@ -166,11 +171,10 @@ def test_tickets_are_e_mailed_to_the_service_mailbox(mt_core: Core, tmp_path: Pa
         await open_ticket(peer)
         await peer.wait_until(lambda: bool(smtp.messages), deadline=30)
 
-    play(
+    with_staff(
         mt_core,
         tmp_path,
         scenario,
-        staff_chat_id=STAFF,
         service_email="palvelupiste@kajaani.test",
         environ=smtp_environ(smtp),
     )
@@ -189,11 +193,10 @@ def test_smtp_down_still_reaches_the_group_and_logs(
         assert len(store.tickets()) == 1
 
     with caplog.at_level(logging.ERROR):
-        play(
+        with_staff(
             mt_core,
             tmp_path,
             scenario,
-            staff_chat_id=STAFF,
             service_email="palvelupiste@kajaani.test",
             environ=smtp_environ(None, port=free_port()),
         )
@@ -211,7 +214,7 @@ def test_delete_removes_open_tickets(mt_core: Core, tmp_path: Path) -> None:
         await peer.wait_for_texts(STAFF, 2)
         assert store.tickets() == []
 
-    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(mt_core, tmp_path, scenario)
     dump = "\n".join(sqlite3.connect(tmp_path / "opastin.sqlite").iterdump())
     assert pseudonym(USER, SECRET.encode()) not in dump
     assert "Kela" not in dump
@@ -232,11 +235,10 @@ def test_council_message_is_sent_in_finnish_and_original(mt_core: Core, tmp_path
         await peer.wait_for_texts(USER, 3)
         assert peer.texts(USER)[-1] == mt_core.texts.get("council_sent", "ar")
 
-    play(
+    with_staff(
         mt_core,
         tmp_path,
         scenario,
-        staff_chat_id=STAFF,
         council_email="neuvosto@kajaani.test",
         environ=smtp_environ(smtp),
     )
@@ -261,7 +263,7 @@ def test_council_helper_without_an_address_gives_the_text_and_the_web_page(core:
         assert "maahanmuuttajaneuvosto/" in texts[3]
         assert texts[4] == "I propose evening language courses."
 
-    play(core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(core, tmp_path, scenario)
 
 
 def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> None:
@@ -293,4 +295,4 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
         assert "TERVETULOA MAANANTAINA." in answer[-1]
         assert store.tickets()[0]["status"] == "closed"
 
-    play(mt_core, tmp_path, scenario, staff_chat_id=STAFF)
+    with_staff(mt_core, tmp_path, scenario)

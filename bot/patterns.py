@@ -1,0 +1,12 @@
+"""The shapes of the facts people must act on, shared by protection (MT), display (RTL),
+checking (no invented contact) and redaction (privacy): one definition each."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: A URL, without a closing punctuation mark.
+URL: Final = r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]"
+EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+#: A Finnish date: 23.4. and 23.4.2026.
+DATE: Final = r"\d{1,2}\.\d{1,2}\.(?:\d{4})?"
