@@ -11,11 +11,14 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from benchmarks.core import percentile
-from bot.check import Checker
-from bot.core import State, load_core, project_root
+from bot.app import Services, load_core
+from bot.core import State
+from bot.paths import project_root
 from bot.settings import Settings
 from bot.store import Store
-from bot.web import create_app, hash_password
+from bot.tooling.check import Checker, check_report
+from bot.web.app import create_app
+from bot.web.auth import hash_password
 from tests.heldout import load_heldout
 
 PAGES = ("/try", "/knowledge", "/stats", "/stats.csv", "/unanswered", "/tickets")
@@ -33,7 +36,8 @@ def main() -> None:
         store.add_staff("bench", hash_password("benchmark password"))
         for question in load_heldout():
             store.record_question("someone", question.text, core.reply(State(), question.text))
-        client = TestClient(create_app(lambda: core, store, Settings(data_dir=Path(data), secret="b"), project_root()))
+        services = Services(Settings(data_dir=Path(data), secret="b"), project_root(), cores=lambda: core, store=store)
+        client = TestClient(create_app(services, check_report))
         token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
         assert token
         client.post("/login", data={"csrf": token.group(1), "name": "bench", "password": "benchmark password"})

@@ -17,8 +17,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from bot.core import State, load_core, project_root
+from bot.app import load_core
+from bot.core import State
 from bot.languages import SUPPORTED
+from bot.paths import project_root
 from tests.heldout import is_right, load_heldout
 
 OPASTIN = Path(sys.executable).parent / "opastin"

@@ -15,9 +15,12 @@ import time
 from pathlib import Path
 
 from benchmarks.core import percentile
-from bot.core import HANDOFF_ACTION, Core, load_core
+from bot.app import load_core
+from bot.core import Core
 from bot.mail import send_mail
-from bot.translate import ArgosTranslator, install_model
+from bot.mt.argos import ArgosTranslator
+from bot.mt.models import install_model
+from bot.names import HANDOFF_ACTION
 from tests.botapi import Peer, running_bot
 from tests.smtp import SmtpServer, mail_settings
 from tests.tiny_argos import build_copy_model

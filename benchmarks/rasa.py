@@ -28,12 +28,16 @@ from pathlib import Path
 
 import httpx
 
-from bot.config import load_config
-from bot.core import project_root
-from bot.knowledge import load_knowledge
 from bot.languages import SUPPORTED
-from bot.nlu import OUT_OF_SCOPE, FallbackRule, IntentClassifier, load_examples
-from bot.rasa import NLU_FALLBACK, RASA_VERSION, RasaRanker, export_project
+from bot.names import NLU_FALLBACK, OUT_OF_SCOPE
+from bot.nlu import FallbackRule
+from bot.nlu.embedded import IntentClassifier
+from bot.nlu.rasa import RasaRanker
+from bot.paths import project_root
+from bot.project.config import load_config
+from bot.project.intents import load_examples
+from bot.project.knowledge import load_knowledge
+from bot.tooling.rasa_export import RASA_VERSION, export_project
 from tests.heldout import Question, load_heldout
 
 ROOT = project_root()

@@ -22,8 +22,10 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.core import percentile
-from bot.channels.telegram import PoliteRateLimiter, build_application
-from bot.core import State, load_core
+from bot.app import Services, load_core
+from bot.channels.telegram.app import PoliteRateLimiter, build_application
+from bot.core import State
+from bot.paths import project_root
 from bot.settings import Settings
 from bot.store import Store
 from tests.botapi import TOKEN, Peer
@@ -47,7 +49,8 @@ async def main(users: int, messages: int, rate: float) -> None:
                             secret="bench", rate_limit=messages + 1)  # fmt: skip
         limiter = PoliteRateLimiter(per_chat_rate=0)
         limiter._base_limiter = None  # measure the bot, not Telegram's 30/s
-        application = build_application(lambda: core, Store.in_dir(Path(data_dir)), settings, limiter)
+        services = Services(settings, project_root(), cores=lambda: core, store=Store.in_dir(Path(data_dir)))
+        application = build_application(services, limiter)
 
         def answered_more_than(chat_id: int, count: int) -> bool:
             return len(peer.texts(chat_id)) > count

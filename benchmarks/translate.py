@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.translate import ArgosTranslator, install_model
+from bot.mt.argos import ArgosTranslator
+from bot.mt.models import install_model
 from tests.tiny_argos import build_copy_model
 
 NAMES = ("Kajaani Info", "Kaukametsä", "Walk and Talk")
@@ -46,7 +47,7 @@ def percentile(values: list[float], share: float) -> float:
 def first_translation(models_dir: Path) -> float:
     """Seconds a fresh process takes from creating an ArgosTranslator to its first translation."""
     script = (
-        "import sys, time; from pathlib import Path; from bot.translate import ArgosTranslator\n"
+        "import sys, time; from pathlib import Path; from bot.mt.argos import ArgosTranslator\n"
         "start = time.perf_counter()\n"
         "ArgosTranslator(Path(sys.argv[1])).translate(sys.argv[2], 'en', 'sv')\n"
         "print(time.perf_counter() - start)\n"

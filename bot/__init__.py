@@ -1,17 +1,5 @@
-"""Opastin: multilingual low-threshold guidance for immigrants in Kajaani and Kainuu-Koillismaa."""
+"""Opastin: multilingual low-threshold guidance for immigrants in Kajaani and Kainuu-Koillismaa.
 
-from .core import Button, Core, Reply, State, load_core
-from .errors import ConfigError, DataError, OpastinError, StoreError, TranslationError
-
-__all__ = [
-    "Button",
-    "ConfigError",
-    "Core",
-    "DataError",
-    "OpastinError",
-    "Reply",
-    "State",
-    "StoreError",
-    "TranslationError",
-    "load_core",
-]
+The package imports nothing itself, so ``import bot.errors`` stays cheap. Start reading at
+``bot/core.py``; ``bot/app.py`` is where everything is built; ARCHITECTURE.md follows one message.
+"""

@@ -14,17 +14,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from .check import Checker, exit_code, render
-from .config import load_config
-from .core import Core, Reply, State, load_core, project_root
+from .app import Services
+from .core import Core, Reply, State
 from .errors import OpastinError
-from .knowledge import load_knowledge
 from .languages import SUPPORTED
-from .reload import LiveCore
+from .mt.models import install_from_index, install_model, installed_models
+from .paths import project_root
+from .project.config import load_config
+from .project.knowledge import load_knowledge
 from .settings import Settings
-from .store import Store
-from .translate import install_from_index, install_model, installed_models
-from .translations import update_catalogs
+from .tooling.catalogs import update_catalogs
+from .tooling.check import check_report
+from .tooling.problems import exit_code, render
+from .tooling.rasa_export import PROJECT_DIR, export_project
+from .tooling.rasa_validate import validate_nlu
 
 
 def reply_record(reply: Reply) -> dict[str, Any]:
@@ -56,7 +59,7 @@ def _first_state(core: Core, language: str | None, municipality: str | None) -> 
 
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    core = load_core(models_dir=Settings.from_env().models_dir)
+    core = Services.from_settings(Settings.from_env()).load_core()
     state = _first_state(core, args.language, args.municipality)
     if args.jsonl:
         for line in stdin:
@@ -73,7 +76,7 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 def _chat(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from .channels.shell import chat
 
-    core = load_core(models_dir=Settings.from_env().models_dir)
+    core = Services.from_settings(Settings.from_env()).load_core()
     chat(core, _first_state(core, args.language, args.municipality), stdin, stdout)
     return 0
 
@@ -82,14 +85,14 @@ def _run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     settings = Settings.from_env()
     if not settings.telegram_token:
         return _chat(args, stdin, stdout)
-    from .channels import telegram
+    from .channels.telegram import app as telegram
 
     configure_logging(settings)
-    store = Store.in_dir(settings.data_dir, settings.retention_days, settings.ticket_retention_days)
-    store.purge_expired()
-    live = LiveCore(lambda: load_core(models_dir=settings.models_dir), project_root())
-    signal.signal(signal.SIGHUP, lambda *_: live.request_reload())
-    telegram.run(live, store, settings)
+    services = Services.from_settings(settings)
+    services.store.purge_expired()
+    services.cores()  # the first core, before any update arrives
+    signal.signal(signal.SIGHUP, lambda *_: services.request_reload())
+    telegram.run(services)
     return 0
 
 
@@ -119,9 +122,7 @@ def configure_logging(settings: Settings) -> None:
 
 
 def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    checker = Checker(project_root(), date.today())
-    problems = checker.run(golden=not args.no_golden)
-    table = checker.translation_table() if checker.knowledge else []
+    problems, table = check_report(project_root(), date.today(), golden=not args.no_golden)
     if args.json:
         report = {
             "problems": [asdict(problem) for problem in problems],
@@ -133,6 +134,22 @@ def _check(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     else:
         stdout.write(render(problems, table, args.lang))
     return exit_code(problems, args.strict)
+
+
+def _rasa(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    root = project_root()
+    if args.action == "export":
+        target = Path(args.target or PROJECT_DIR)
+        export_project(root, target)
+        stdout.write(f"Wrote the Rasa project to {target}\n")
+        return 0
+    problems = validate_nlu(root)
+    for problem in problems:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        stdout.write(f"{problem.severity}: {where}: {problem.item}: {problem.message['en']} [{problem.rule}]\n")
+        stdout.write(f"    Fix: {problem.fix['en']}\n")
+    stdout.write(f"{len(problems)} problems\n" if problems else "The NLU data passes Rasa's checks.\n")
+    return 1 if any(problem.severity == "error" for problem in problems) else 0
 
 
 def _translations(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -148,19 +165,17 @@ def _translations(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> in
 def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     import uvicorn
 
-    from .web import create_app
+    from .web.app import create_app
 
     settings = Settings.from_env()
     configure_logging(settings)
-    store = Store.in_dir(settings.data_dir, settings.retention_days, settings.ticket_retention_days)
-    live = LiveCore(lambda: load_core(models_dir=settings.models_dir), project_root())
-    app = create_app(live, store, settings, project_root(), secure_cookies=args.secure_cookies)
+    app = create_app(Services.from_settings(settings), check_report, secure_cookies=args.secure_cookies)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
 def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from .web import hash_password
+    from .web.auth import hash_password
 
     if args.password_stdin:
         password = stdin.readline().rstrip("\n")
@@ -170,8 +185,7 @@ def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             raise OpastinError("The passwords differ; nothing was saved.")
     if len(password) < 10:
         raise OpastinError("Use a password of at least 10 characters; nothing was saved.")
-    settings = Settings.from_env()
-    Store.in_dir(settings.data_dir, settings.retention_days).add_staff(args.name, hash_password(password))
+    Services.from_settings(Settings.from_env()).store.add_staff(args.name, hash_password(password))
     stdout.write(f"Staff account '{args.name}' saved; sign in at the console (opastin web).\n")
     return 0
 
@@ -235,6 +249,10 @@ def parser() -> argparse.ArgumentParser:
     models.add_argument("file", nargs="?", help="a .argosmodel file to install (offline)")
     models.add_argument("--from-index", nargs=2, metavar=("FROM", "TO"), help="download from Argos's index (internet)")
     models.set_defaults(handler=_models)
+    rasa = commands.add_parser("rasa", help="the optional Rasa NLU backend's project (RASA.md)")
+    rasa.add_argument("action", choices=("export", "validate"), help="export: write it; validate: Rasa's NLU checks")
+    rasa.add_argument("target", nargs="?", help=f"where export writes the project (default {PROJECT_DIR})")
+    rasa.set_defaults(handler=_rasa)
     chat.set_defaults(handler=_chat)
     run.set_defaults(handler=_run)
     return main_parser

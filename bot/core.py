@@ -8,23 +8,35 @@ each Reply, shows Reply.text and Reply.buttons, and sends a pressed button's act
 from __future__ import annotations
 
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
+from . import names
 from .bidi import isolate_ltr
-from .config import load_config
 from .errors import TranslationError
-from .knowledge import Entry, Knowledge, load_knowledge
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
-from .nlu import NLU, OUT_OF_SCOPE, Understanding, load_examples
-from .texts import Texts, load_texts
-from .translate import ArgosTranslator, Translator, installed_models
-from .translations import Translation, load_translations
+from .mt.argos import Translator
+from .names import (
+    COUNCIL_ACTION,
+    COUNCIL_INTENTS,
+    EMERGENCY,
+    EVENTS,
+    GREET,
+    HANDOFF_ACTION,
+    HUMAN_CONTACT,
+    LANGUAGE,
+    MUNICIPALITY,
+    OUT_OF_SCOPE,
+    THANKS,
+    TOPIC,
+)
+from .nlu import NLU, Understanding
+from .project.knowledge import Entry, Knowledge
+from .project.texts import Texts
+from .project.translations import Translation
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +44,9 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 1000
 #: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
 SHORT_LETTERS = 12
-EMERGENCY = "emergency"
-HUMAN_CONTACT = "human_contact"
-#: The button action a channel turns into a ticket for the service point's staff.
-HANDOFF_ACTION = "handoff:start"
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
-#: The button action a channel turns into the council e-mail helper, offered with council answers.
-COUNCIL_ACTION = "council:start"
-COUNCIL_INTENTS = frozenset({"council_info", "council_contact"})
-_ANSWERED_BY_INTERFACE = {"greet": "welcome", "thanks": "thanks"}
+_ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 EMERGENCY_SOURCES = ("112.fi",)
 
@@ -176,19 +181,19 @@ class Core:
 
     def select(self, state: State, action: str) -> Reply:
         """Act on a pressed button: ``topic:<intent>``, ``municipality:<name>`` or ``language:<code>``."""
-        kind, _, value = action.partition(":")
+        kind, value = names.parse_action(action)
         language = state.language or FALLBACK_LANGUAGE
-        if kind == "municipality" and value in {m.name for m in self.knowledge.municipalities}:
+        if kind == MUNICIPALITY and value in {m.name for m in self.knowledge.municipalities}:
             state = replace(state, municipality=value)
             if state.pending_intent:
                 return self._answer(state, state.pending_intent, None, [])
             return self._interface(state, "municipality_set", [], municipality=value)
-        if kind == "language" and value in SUPPORTED:
+        if kind == LANGUAGE and value in SUPPORTED:
             state = replace(state, language=value, language_chosen=True)
             return self._interface(state, "welcome", [])
-        if kind == "topic" and self.knowledge.entries_for(value):
+        if kind == TOPIC and self.knowledge.entries_for(value):
             return self._answer(state, value, None, [])
-        if kind == "topic" and value == EMERGENCY:
+        if kind == TOPIC and value == EMERGENCY:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
 
@@ -296,7 +301,7 @@ class Core:
         """Past, today or next for a dated event; for the overview, one line per event."""
         if entry.dates:
             return [self._event_status(entry, language)]
-        if entry.intent != "events":
+        if entry.intent != EVENTS:
             return []
         return [
             f"• {self.localize(event, language).title}: {self._event_status(event, language)}"
@@ -328,13 +333,13 @@ class Core:
         buttons = []
         for intent in self.knowledge.topics:
             if intent == EMERGENCY:
-                buttons.append(Button(self.texts.get("emergency_button", language), f"topic:{EMERGENCY}"))
+                buttons.append(Button(self.texts.get("emergency_button", language), names.action(TOPIC, EMERGENCY)))
                 continue
             entry = self.knowledge.entry_for(intent, None) or self.knowledge.entry_for(
                 intent, self.knowledge.default_municipality
             )
             if entry:
-                buttons.append(Button(self.localize(entry, language).title, f"topic:{intent}"))
+                buttons.append(Button(self.localize(entry, language).title, names.action(TOPIC, intent)))
         return tuple(buttons)
 
     def handoff_button(self, language: str) -> Button:
@@ -343,7 +348,7 @@ class Core:
 
     def municipality_buttons(self) -> tuple[Button, ...]:
         """One button per municipality of the region."""
-        return tuple(Button(m.name, f"municipality:{m.name}") for m in self.knowledge.municipalities)
+        return tuple(Button(m.name, names.action(MUNICIPALITY, m.name)) for m in self.knowledge.municipalities)
 
     def _interface_translation(self, key: str, language: str) -> str:
         if language == FALLBACK_LANGUAGE:
@@ -364,32 +369,3 @@ def clean(text: str) -> str:
     """``text`` without control and bidi-override characters, in NFC, trimmed."""
     text = unicodedata.normalize("NFC", text.replace("\t", " ").replace("\r", "\n"))
     return _CONTROL.sub("", text).strip()
-
-
-def project_root() -> Path:
-    """The folder holding config.yml, knowledge/, intents/ and translations/: OPASTIN_HOME if set
-    (an editor's working copy), else the checkout this package is in."""
-    return Path(os.environ.get("OPASTIN_HOME") or Path(__file__).resolve().parent.parent)
-
-
-def cache_dir() -> Path:
-    """Where trained models are cached (not user data: safe to delete): OPASTIN_CACHE_DIR, else
-    $XDG_CACHE_HOME/opastin (~/.cache/opastin)."""
-    if os.environ.get("OPASTIN_CACHE_DIR"):
-        return Path(os.environ["OPASTIN_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "opastin"
-
-
-def load_core(root: Path | None = None, models_dir: Path | None = None, today: Callable[[], date] = date.today) -> Core:
-    """Build the core from the project's files (config.yml, knowledge/, intents/, translations/)."""
-    root = root or project_root()
-    config = load_config(root / "config.yml")
-    knowledge = load_knowledge(root / "knowledge", config.region)
-    texts = load_texts(root / "translations" / "ui")
-    nlu = NLU(knowledge, config, load_examples(root / "intents"), cache_dir())
-    translations = load_translations(knowledge, root / "translations" / "knowledge")
-    translator = None
-    if models_dir is not None and installed_models(models_dir):
-        translator = ArgosTranslator(models_dir, knowledge.proper_names())
-    return Core(knowledge, texts, nlu, translations, translator, today=today)

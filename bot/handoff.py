@@ -18,10 +18,11 @@ from typing import Any
 from .core import Core
 from .errors import TranslationError
 from .languages import FINNISH_NAMES, SOURCE_LANGUAGE
+from .mt.argos import Translator
+from .names import COUNCIL_CONTACT
 from .patterns import EMAIL
 from .privacy import redact
 from .store import Store
-from .translate import Translator
 
 log = logging.getLogger(__name__)
 _EMAIL = re.compile(EMAIL)
@@ -175,6 +176,6 @@ class Handoff:
 
     def council_web_page(self) -> str:
         """The council's web page from the knowledge base, where its e-mail address is published."""
-        entry = self.cores().knowledge.entry_for("council_contact", None)
+        entry = self.cores().knowledge.entry_for(COUNCIL_CONTACT, None)
         pages = [fact for fact in entry.facts if fact.startswith("http")] if entry else []
         return pages[0] if pages else ""

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
-import os
 import smtplib
 import socket
 import ssl
@@ -80,9 +79,9 @@ class MailSettings:
     timeout: float = 10.0
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> MailSettings | None:
-        """Read the OPASTIN_SMTP_* variables; None when OPASTIN_SMTP_HOST is unset (mail is off)."""
-        values = os.environ if environ is None else environ
+    def from_env(cls, values: Mapping[str, str]) -> MailSettings | None:
+        """Read the OPASTIN_SMTP_* variables of ``values`` (the environment, as Settings read it);
+        None when OPASTIN_SMTP_HOST is unset (mail is off)."""
 
         def get(name: str) -> str | None:
             return values.get(f"OPASTIN_SMTP_{name}", "").strip() or None

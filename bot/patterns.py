@@ -10,3 +10,6 @@ URL: Final = r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]"
 EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 #: A Finnish date: 23.4. and 23.4.2026.
 DATE: Final = r"\d{1,2}\.\d{1,2}\.(?:\d{4})?"
+#: Scripts written without spaces between words, or with prefixes glued to names (Arabic
+#: "بكاياني"), cannot use word boundaries: their names are matched as substrings.
+NO_WORD_BOUNDARY: Final = r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff]"

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import paths
 from .errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class Settings:
             return values.get(f"OPASTIN_{name}") or None
 
         return cls(
-            data_dir=Path(get("DATA_DIR") or "data"),
+            data_dir=paths.data_dir(values),
             telegram_token=get("TELEGRAM_TOKEN"),
             telegram_api_url=get("TELEGRAM_API_URL"),
             webhook_url=get("WEBHOOK_URL"),

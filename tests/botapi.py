@@ -18,10 +18,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.channels.telegram import PoliteRateLimiter, build_application
+from bot.app import Services
+from bot.channels.telegram.app import PoliteRateLimiter, build_application
 from bot.core import Core
 from bot.settings import Settings
 from bot.store import Store
+from tests.conftest import ROOT
 
 TOKEN = "123456:TEST-TOKEN-never-logged"
 BOT_USER = {
@@ -254,7 +256,7 @@ async def running_bot(core: Core, data_dir: Path, peer: Peer, **settings: Any) -
     )
     store = Store.in_dir(data_dir)
     limiter = PoliteRateLimiter(per_chat_rate=0, backoff=0.01)  # no waiting between a test's messages
-    application = build_application(lambda: core, store, config, limiter)
+    application = build_application(Services(config, ROOT, cores=lambda: core, store=store), limiter)
     async with application:
         await application.start()
         assert application.updater

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import Core, cache_dir, load_core, project_root
+from bot.app import load_core
+from bot.core import Core
+from bot.paths import cache_dir, project_root
 
 ROOT = project_root()
 #: A fixed "today" between Tervetuloa Kajaaniin (23.4.2026) and Walk and Talk (23.5.2026).

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.core import EMERGENCY, Core, Reply
-from bot.nlu import OUT_OF_SCOPE
+from bot.core import Core, Reply
+from bot.names import EMERGENCY, OUT_OF_SCOPE
 
 FOLDER = Path(__file__).parent / "heldout"
 

@@ -9,7 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.check import Checker, exit_code
+from bot.tooling.check import Checker
+from bot.tooling.problems import exit_code
 from tests.conftest import ROOT
 
 TODAY = date(2026, 11, 24)

@@ -13,11 +13,14 @@ from typing import Any
 
 import pytest
 
-from bot.core import COUNCIL_ACTION, HANDOFF_ACTION, Core
+from bot.app import Services
+from bot.core import Core
+from bot.mt.argos import ArgosTranslator
+from bot.mt.models import install_model
+from bot.names import COUNCIL_ACTION, HANDOFF_ACTION
 from bot.privacy import pseudonym
 from bot.settings import Settings
 from bot.store import Store
-from bot.translate import ArgosTranslator, install_model
 from tests.botapi import SECRET, TOKEN, Peer, play
 from tests.conftest import ROOT
 from tests.smtp import SmtpServer, free_port
@@ -269,7 +272,9 @@ def test_council_helper_without_an_address_gives_the_text_and_the_web_page(core:
 def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
-    from bot.web import create_app, hash_password
+    from bot.tooling.check import check_report
+    from bot.web.app import create_app
+    from bot.web.auth import hash_password
     from tests.test_web import csrf
 
     async def scenario(peer: Peer, store: Store) -> None:
@@ -277,7 +282,8 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
         number = store.tickets()[0]["number"]
         store.add_staff("aino", hash_password("console password"))
         settings = Settings(data_dir=tmp_path, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
-        client = TestClient(create_app(lambda: mt_core, store, settings, ROOT), base_url="http://127.0.0.1")
+        services = Services(settings, ROOT, cores=lambda: mt_core, store=store)
+        client = TestClient(create_app(services, check_report), base_url="http://127.0.0.1")
 
         def work_in_console() -> str:
             token = csrf(client.get("/login").text)

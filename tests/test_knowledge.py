@@ -8,8 +8,8 @@ import pytest
 
 from bot.core import Core
 from bot.errors import DataError
-from bot.knowledge import load_knowledge
-from bot.nlu import load_examples
+from bot.project.intents import load_examples
+from bot.project.knowledge import load_knowledge
 from tests.conftest import ROOT
 
 INTERFACE_INTENTS = {"greet", "thanks", "out_of_scope", "emergency"}

@@ -23,23 +23,23 @@ import pytest
 import yaml
 from aiohttp import web
 
-from bot.config import load_config
-from bot.core import Core, State, cache_dir, load_core
+from bot.app import build_nlu, load_core
+from bot.core import Core, State
 from bot.errors import ConfigError
-from bot.knowledge import Knowledge, load_knowledge
-from bot.nlu import NLU, IntentClassifier, load_examples, parse_examples
-from bot.rasa import (
-    NLU_FALLBACK,
-    BadAnswerError,
-    RasaRanker,
-    annotate,
-    export_project,
-    read_parse,
-    validate_nlu,
-)
+from bot.names import NLU_FALLBACK
+from bot.nlu.embedded import IntentClassifier
+from bot.nlu.rasa import BadAnswerError, RasaRanker, read_parse
+from bot.paths import cache_dir
+from bot.project.config import load_config
+from bot.project.intents import load_examples, parse_examples
+from bot.project.knowledge import Knowledge, load_knowledge
+from bot.tooling.rasa_export import annotate, export_project
+from bot.tooling.rasa_validate import validate_nlu
 from tests.conftest import ROOT, TODAY, copy_project
 
 TOKEN = "test-token-0123456789"
+#: The environment as Settings read it, with the token the Rasa backend needs.
+ENVIRON = {"OPASTIN_RASA_TOKEN": TOKEN}
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 #: The slice the real Rasa server trains on: small enough to train in seconds.
 SLICE_INTENTS = ("council_contact", "integration_plan", "language_cafe", "greet")
@@ -142,7 +142,7 @@ def test_a_component_rasa_cannot_take_is_a_config_error(tmp_path: Path) -> None:
 def test_annotate_marks_municipalities_the_way_the_bot_finds_them(
     text: str, annotated: str, knowledge: Knowledge
 ) -> None:
-    from bot.rasa import _municipality_pattern
+    from bot.tooling.rasa_export import _municipality_pattern
 
     assert annotate(text, _municipality_pattern(knowledge.municipalities)) == annotated
 
@@ -325,7 +325,7 @@ def ranker(url: str, embedded: IntentClassifier, knowledge: Knowledge, **options
 
 
 def rasa_logs(caplog: pytest.LogCaptureFixture) -> list[tuple[int, str]]:
-    return [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.rasa"]
+    return [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.nlu.rasa"]
 
 
 QUESTION = "kuka tekee kotoutumissuunnitelman Sotkamossa"
@@ -352,7 +352,7 @@ def test_a_server_that_is_not_there_is_logged_once_and_the_embedded_classifier_r
 ) -> None:
     rasa = ranker(f"http://127.0.0.1:{closed_port()}", embedded, knowledge)
     questions = [QUESTION, "where is the language cafe in Kuhmo", "maahanmuuttajaneuvoston sähköposti"]
-    with caplog.at_level(logging.INFO, logger="bot.rasa"):
+    with caplog.at_level(logging.INFO, logger="bot.nlu.rasa"):
         for question in questions:
             assert rasa.rank(question) == embedded.rank(question)
     assert rasa.municipality("where is the language cafe in Kuhmo") == "Kuhmo"
@@ -382,7 +382,7 @@ def test_a_slow_failing_or_refusing_server_falls_back_and_says_why_once(
 ) -> None:
     stand_in.mode = mode
     rasa = ranker(stand_in.url, embedded, knowledge, token=token)
-    with caplog.at_level(logging.INFO, logger="bot.rasa"):
+    with caplog.at_level(logging.INFO, logger="bot.nlu.rasa"):
         for _ in range(3):
             assert rasa.rank(QUESTION) == embedded.rank(QUESTION)
             assert rasa.municipality(QUESTION) == "Sotkamo"
@@ -396,7 +396,7 @@ def test_rasa_coming_back_is_logged_once_and_used_again(
     stand_in: StandIn, embedded: IntentClassifier, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
 ) -> None:
     rasa = ranker(stand_in.url, embedded, knowledge)
-    with caplog.at_level(logging.INFO, logger="bot.rasa"):
+    with caplog.at_level(logging.INFO, logger="bot.nlu.rasa"):
         stand_in.mode = "error"
         rasa.rank("first")
         rasa.rank("second")
@@ -445,12 +445,9 @@ def rasa_config(url: str, **opastin: Any) -> Any:
     return replace(config, raw={**config.raw, "opastin": settings})
 
 
-def test_the_rasa_backend_needs_its_token_in_the_environment(
-    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("OPASTIN_RASA_TOKEN", raising=False)
+def test_the_rasa_backend_needs_its_token_in_the_environment(knowledge: Knowledge) -> None:
     with pytest.raises(ConfigError, match="OPASTIN_RASA_TOKEN is not set"):
-        NLU(knowledge, rasa_config("http://127.0.0.1:5005"), load_examples(ROOT / "intents"), cache_dir())
+        build_nlu(knowledge, rasa_config("http://127.0.0.1:5005"), load_examples(ROOT / "intents"), cache_dir(), {})
 
 
 @pytest.mark.parametrize(
@@ -461,20 +458,14 @@ def test_the_rasa_backend_needs_its_token_in_the_environment(
         ({"rasa_url": "127.0.0.1:5005"}, "rasa_url must look like"),
     ],
 )
-def test_wrong_backend_settings_are_config_errors(
-    opastin: dict[str, Any], message: str, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OPASTIN_RASA_TOKEN", TOKEN)
+def test_wrong_backend_settings_are_config_errors(opastin: dict[str, Any], message: str, knowledge: Knowledge) -> None:
     config = rasa_config(str(opastin.pop("rasa_url", "http://127.0.0.1:5005")), **opastin)
     with pytest.raises(ConfigError, match=message):
-        NLU(knowledge, config, load_examples(ROOT / "intents"), cache_dir())
+        build_nlu(knowledge, config, load_examples(ROOT / "intents"), cache_dir(), ENVIRON)
 
 
-def test_the_nlu_asks_rasa_when_config_yml_says_so(
-    stand_in: StandIn, knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OPASTIN_RASA_TOKEN", TOKEN)
-    nlu = NLU(knowledge, rasa_config(stand_in.url), load_examples(ROOT / "intents"), cache_dir())
+def test_the_nlu_asks_rasa_when_config_yml_says_so(stand_in: StandIn, knowledge: Knowledge) -> None:
+    nlu = build_nlu(knowledge, rasa_config(stand_in.url), load_examples(ROOT / "intents"), cache_dir(), ENVIRON)
     understanding = nlu.understand(QUESTION)
     assert (understanding.intent, understanding.confidence, understanding.municipality) == (
         "integration_plan",
@@ -484,17 +475,14 @@ def test_the_nlu_asks_rasa_when_config_yml_says_so(
     assert len(stand_in.requests) == 1
 
 
-def test_with_rasa_down_the_user_gets_the_same_answers_as_from_the_embedded_core(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, core: Core
-) -> None:
+def test_with_rasa_down_the_user_gets_the_same_answers_as_from_the_embedded_core(tmp_path: Path, core: Core) -> None:
     tree = copy_project(tmp_path)
     config = tree / "config.yml"
     edit(config, lambda t: t.replace("nlu_backend: embedded", "nlu_backend: rasa"))
     edit(config, lambda t: t.replace("http://127.0.0.1:5005", f"http://127.0.0.1:{closed_port()}"))
-    monkeypatch.setenv("OPASTIN_RASA_TOKEN", TOKEN)
-    on_rasa = load_core(tree, today=lambda: TODAY)
-    assert on_rasa.nlu.rasa is not None
-    assert core.nlu.rasa is None
+    on_rasa = load_core(tree, environ=ENVIRON, today=lambda: TODAY)
+    assert isinstance(on_rasa.nlu.ranker, RasaRanker)
+    assert isinstance(core.nlu.ranker, IntentClassifier)
     for question in (QUESTION, "Hei!", "where is the language cafe in Kuhmo", "what's the weather in Oulu"):
         assert on_rasa.reply(State(), question) == core.reply(State(), question)
 
@@ -633,7 +621,7 @@ def test_stopping_the_real_server_mid_test_falls_back_to_the_embedded_classifier
     real_rasa: RealRasa, embedded: IntentClassifier, knowledge: Knowledge, caplog: pytest.LogCaptureFixture
 ) -> None:
     rasa = ranker(real_rasa.url, embedded, knowledge, timeout=5.0)
-    with caplog.at_level(logging.INFO, logger="bot.rasa"):
+    with caplog.at_level(logging.INFO, logger="bot.nlu.rasa"):
         assert rasa.parse(REAL_QUESTIONS[0][0]) is not None
         real_rasa.stop()  # the last test of the module: the server does not come back
         for text, intent, municipality in REAL_QUESTIONS[1:]:

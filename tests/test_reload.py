@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import State, load_core
+from bot.app import load_core
+from bot.core import State
 from bot.reload import LiveCore
 from tests.conftest import TODAY
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.channels.telegram import webhook_secret
+from bot.channels.telegram.app import webhook_secret
 from bot.settings import Settings
 from tests.botapi import TOKEN, Peer
 from tests.conftest import ROOT

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.channels.render import split_message
+from bot.channels.telegram.render import split_message
 from bot.core import Core
 from bot.privacy import pseudonym
 from bot.store import Store

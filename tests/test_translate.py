@@ -23,17 +23,8 @@ from typing import Any
 import pytest
 
 from bot.errors import TranslationError
-from bot.translate import (
-    MODEL_DOWNLOAD_PAGE,
-    ArgosTranslator,
-    ModelInfo,
-    install_from_index,
-    install_model,
-    installed_models,
-    placeholder,
-    protect,
-    restore,
-)
+from bot.mt.argos import ArgosTranslator, placeholder, protect, restore
+from bot.mt.models import MODEL_DOWNLOAD_PAGE, ModelInfo, install_from_index, install_model, installed_models
 from tests.conftest import ROOT
 from tests.tiny_argos import build_copy_model
 
@@ -253,7 +244,8 @@ def test_startup_and_model_management_do_not_import_argostranslate(
 import sys
 from pathlib import Path
 from bot.errors import TranslationError
-from bot.translate import ArgosTranslator, install_from_index, install_model, installed_models
+from bot.mt.argos import ArgosTranslator
+from bot.mt.models import install_from_index, install_model, installed_models
 models = Path({str(models_dir)!r})
 install_model(models, Path({str(model_files["fi-en"])!r}))
 assert installed_models(models)

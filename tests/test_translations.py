@@ -11,7 +11,7 @@ import pytest
 from bot.bidi import LRI, PDI, strip_isolates
 from bot.core import Core, State
 from bot.languages import RIGHT_TO_LEFT, SUPPORTED
-from bot.translations import CATALOG_LANGUAGES, REVIEWED, load_translations
+from bot.project.translations import CATALOG_LANGUAGES, REVIEWED, load_translations
 from tests.conftest import ROOT
 
 

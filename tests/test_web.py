@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from bot.app import Services
 from bot.core import Core, State
 from bot.settings import Settings
 from bot.store import Store
-from bot.web import create_app, hash_password
+from bot.tooling.check import check_report
+from bot.web.app import create_app
+from bot.web.auth import hash_password
 from tests.conftest import ROOT, TODAY
 
 PASSWORD = "correct horse battery"
@@ -28,7 +31,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def client(core: Core, store: Store, tmp_path: Path) -> TestClient:
-    app = create_app(lambda: core, store, Settings(data_dir=tmp_path, secret="web-test"), ROOT, today=TODAY)
+    services = Services(Settings(data_dir=tmp_path, secret="web-test"), ROOT, cores=lambda: core, store=store)
+    app = create_app(services, check_report, today=TODAY)
     return TestClient(app, base_url="http://127.0.0.1")
 
 

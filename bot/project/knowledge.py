@@ -16,14 +16,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
-from .languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE
+from ..errors import DataError
+from ..languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE
+from ..patterns import NO_WORD_BOUNDARY
 from .yamlfile import line_of, load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-# Scripts written without spaces between words, or with prefixes glued to names (Arabic
-# "بكاياني"), cannot use word boundaries: their names are matched as substrings.
-_NO_WORD_BOUNDARY = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff]")
+_NO_WORD_BOUNDARY = re.compile(NO_WORD_BOUNDARY)
 
 
 def normalize(text: str) -> str:

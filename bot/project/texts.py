@@ -13,8 +13,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from .errors import DataError
-from .languages import FALLBACK_LANGUAGE
+from ..errors import DataError
+from ..languages import FALLBACK_LANGUAGE
 
 TEMPLATE = "opastin.pot"
 
@@ -35,7 +35,8 @@ class Texts:
         return key in self.by_language.get(language, {})
 
 
-def _read(path: Path) -> Catalog:
+def read_catalog(path: Path) -> Catalog:
+    """A gettext catalog; one that cannot be read is a DataError saying how to fix it."""
     try:
         with path.open("rb") as handle:
             return read_po(handle)
@@ -50,10 +51,10 @@ def load_texts(folder: Path) -> Texts:
     template = folder / TEMPLATE
     if not template.is_file():
         raise DataError(template, "catalog", "The interface template is missing.", f"Restore {TEMPLATE}.")
-    english = {str(m.context): str(m.id) for m in _read(template) if m.id and m.context}
+    english = {str(m.context): str(m.id) for m in read_catalog(template) if m.id and m.context}
     by_language: dict[str, dict[str, str]] = {FALLBACK_LANGUAGE: english}
     for path in sorted(folder.glob("*.po")):
-        catalog = _read(path)
+        catalog = read_catalog(path)
         by_language[path.stem] = {
             str(m.context): str(m.string) for m in catalog if m.id and m.context and m.string and not m.fuzzy
         }

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError
+from ..errors import DataError
 
 
 class LineDict(dict[Any, Any]):

@@ -1,7 +1,7 @@
-"""The staff web console: try questions, browse knowledge, see statistics. For staff only.
+"""The staff web console's pages: try questions, browse knowledge, see statistics, answer tickets.
 
-Server-rendered (Starlette + Jinja2, no JavaScript needed), bound to 127.0.0.1 by default.
-Every route but the login page needs a signed-in staff member; every form carries a CSRF token.
+Server-rendered (Starlette + Jinja2, no JavaScript needed); ``app.py`` wires the routes and
+guards them, ``auth.py`` signs staff in.
 """
 
 from __future__ import annotations
@@ -9,72 +9,48 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from telegram import Bot
 
-from ..channels.staffdesk import send_answer
-from ..check import Checker, Problem
+from ..app import Services
+from ..channels.telegram.staffdesk import send_answer
 from ..core import Core, State
-from ..handoff import Handoff
 from ..languages import SUPPORTED
 from ..reload import fingerprint
-from ..settings import Settings
-from ..store import BREAKDOWNS, Store
+from ..store import BREAKDOWNS
+from .auth import csrf_ok, csrf_token, verify_password
 from .plots import rate_line, stacked_bars
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-SESSION_COOKIE = "opastin_staff"
 LOW_CONFIDENCE = 0.5
-_hasher = PasswordHasher()
-
-
-def hash_password(password: str) -> str:
-    """An argon2 hash of ``password`` for the staff table."""
-    return _hasher.hash(password)
-
-
-def verify_password(stored: str | None, password: str) -> bool:
-    """Tell whether ``password`` matches ``stored`` (False for unknown accounts, in the same time)."""
-    try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+#: A row of the translation table: language, reviewed, draft, outdated, missing.
+TableRow = tuple[str, int, int, int, int]
+#: `opastin check` of the tree at a path on a day, without the golden questions: its problems
+#: (shown as they are) and the translation table. The console is handed it (bot/tooling/ is
+#: the editors' tooling, which the runtime never imports).
+Check = Callable[[Path, date], tuple[Sequence[object], Sequence[TableRow]]]
 
 
 class Console:
     """The console's routes over the core, the store and the project's files."""
 
     def __init__(
-        self,
-        cores: Callable[[], Core],
-        store: Store,
-        root: Path,
-        today: date | None = None,
-        handoff: Handoff | None = None,
-        telegram: Callable[[], Bot] | None = None,
+        self, services: Services, check: Check, today: date | None = None, telegram: Callable[[], Bot] | None = None
     ) -> None:
-        self.cores = cores
-        self.handoff = handoff or Handoff(cores, store, cores().translator)
+        self.cores = services.cores
+        self.handoff = services.handoff
         self.telegram = telegram
-        self._checked: tuple[Any, list[Problem], list[tuple[str, int, int, int, int]]] | None = None
-        self.store = store
-        self.root = root
+        self.check = check
+        self._checked: tuple[Any, Sequence[object], Sequence[TableRow]] | None = None
+        self.store = services.store
+        self.root = services.root
         self.today = today
 
     @property
@@ -84,14 +60,14 @@ class Console:
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
         """Render ``template`` with the staff member and the CSRF token every form needs."""
-        context.update(staff=request.session.get("staff"), csrf=_csrf_token(request))
+        context.update(staff=request.session.get("staff"), csrf=csrf_token(request))
         return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
 
     async def login(self, request: Request) -> Response:
         if request.method == "GET":
             return self.page(request, "login.html")
         form = await request.form()
-        if not _csrf_ok(request, form.get("csrf")):
+        if not csrf_ok(request, form.get("csrf")):
             return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         if not verify_password(self.store.staff_hash(name), password):
@@ -102,7 +78,7 @@ class Console:
 
     async def logout(self, request: Request) -> Response:
         form = await request.form()
-        if _csrf_ok(request, form.get("csrf")):
+        if csrf_ok(request, form.get("csrf")):
             request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -110,7 +86,7 @@ class Console:
         context: dict[str, Any] = {"languages": SUPPORTED, "municipalities": self.core.knowledge.municipalities}
         if request.method == "POST":
             form = await request.form()
-            if not _csrf_ok(request, form.get("csrf")):
+            if not csrf_ok(request, form.get("csrf")):
                 return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
             question = str(form.get("question", ""))
             language = str(form.get("language", "")) or None
@@ -124,13 +100,12 @@ class Console:
             )
         return self.page(request, "try.html", **context)
 
-    def _check(self) -> tuple[list[Problem], list[tuple[str, int, int, int, int]]]:
+    def _check(self) -> tuple[Sequence[object], Sequence[TableRow]]:
         """`opastin check` of the files as they are now, run again only after they changed."""
         seen = (fingerprint(self.root), self.today or date.today())
         if self._checked is None or self._checked[0] != seen:
-            checker = Checker(self.root, seen[1])
-            problems = checker.run(golden=False)
-            self._checked = (seen, problems, checker.translation_table())
+            problems, table = self.check(self.root, seen[1])
+            self._checked = (seen, problems, table)
         return self._checked[1], self._checked[2]
 
     async def knowledge(self, request: Request) -> Response:
@@ -182,7 +157,7 @@ class Console:
         notice = None
         if request.method == "POST":
             form = await request.form()
-            if not _csrf_ok(request, form.get("csrf")):
+            if not csrf_ok(request, form.get("csrf")):
                 return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
             if form.get("close"):
                 self.store.close_ticket(number)
@@ -213,80 +188,3 @@ class Console:
 
     async def unanswered(self, request: Request) -> Response:
         return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))
-
-
-def _csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
-    return str(token)
-
-
-def _csrf_ok(request: Request, sent: object) -> bool:
-    expected = request.session.get("csrf")
-    return bool(expected) and isinstance(sent, str) and secrets.compare_digest(str(expected), sent)
-
-
-class _RequireStaff:
-    """ASGI middleware: every path but /login needs a signed-in staff member."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] != "/login" and not scope.get("session", {}).get("staff"):
-            method = scope["method"]
-            response: Response = (
-                RedirectResponse("/login", status_code=303)
-                if method in ("GET", "HEAD")
-                else PlainTextResponse("Sign in first.", status_code=403)
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-def create_app(
-    cores: Callable[[], Core],
-    store: Store,
-    settings: Settings,
-    root: Path,
-    *,
-    secure_cookies: bool = False,
-    today: date | None = None,
-) -> Starlette:
-    """The console as an ASGI app."""
-    telegram = None
-    if settings.telegram_token:
-        token, base_url = settings.telegram_token, settings.telegram_api_url
-
-        def telegram() -> Bot:
-            return Bot(token, base_url=base_url) if base_url else Bot(token)
-
-    console = Console(cores, store, root, today, telegram=telegram)
-    routes = [
-        Route("/", lambda request: RedirectResponse("/try", status_code=303)),
-        Route("/login", console.login, methods=["GET", "POST"]),
-        Route("/logout", console.logout, methods=["POST"]),
-        Route("/try", console.try_question, methods=["GET", "POST"]),
-        Route("/knowledge", console.knowledge),
-        Route("/stats", console.stats),
-        Route("/stats.csv", console.stats_csv),
-        Route("/unanswered", console.unanswered),
-        Route("/tickets", console.tickets),
-        Route("/tickets/{number}", console.ticket, methods=["GET", "POST"]),
-    ]
-    secret = settings.pseudonym_key() + b"console"
-    middleware = [
-        Middleware(
-            SessionMiddleware,
-            secret_key=secret.hex(),
-            session_cookie=SESSION_COOKIE,
-            same_site="strict",
-            https_only=secure_cookies,
-            max_age=8 * 3600,
-        ),
-        Middleware(_RequireStaff),
-    ]
-    return Starlette(routes=routes, middleware=middleware)

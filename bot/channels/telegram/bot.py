@@ -1,102 +1,32 @@
-"""The Telegram channel: python-telegram-bot 22 over the core.
-
-One wiring point, ``build_application``; thin handlers that turn an Update into a call of the
-core (or the store) and render its Reply as escaped Telegram HTML with inline buttons.
+"""The Telegram handlers: each turns an Update into a call of the core (or the store) and renders
+its Reply as escaped Telegram HTML with inline buttons. ``app.py`` wires them into an Application.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
-from urllib.parse import urlparse
+from collections.abc import Callable, Sequence
 
-from aiolimiter import AsyncLimiter
-from telegram import (
-    Bot,
-    BotCommand,
-    CallbackQuery,
-    Message,
-    Update,
-)
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import NetworkError, RetryAfter, TimedOut
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from ..core import Button, Core, Reply, State
-from ..errors import ConfigError
-from ..handoff import Handoff, OfficeHours
-from ..languages import FALLBACK_LANGUAGE, SUPPORTED
-from ..mail import MailSettings
-from ..privacy import pseudonym
-from ..settings import Settings
-from ..store import Store
+from ... import names
+from ...core import Button, Core, Reply, State
+from ...handoff import Handoff
+from ...languages import FALLBACK_LANGUAGE, SUPPORTED
+from ...mail import MailSettings
+from ...names import DELETE_NO, DELETE_YES, LANGUAGE
+from ...privacy import pseudonym
+from ...settings import Settings
+from ...store import Store
 from .render import keyboard, render_html, split_message
 from .staffdesk import StaffDesk
 
 log = logging.getLogger(__name__)
-
-COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "privacy", "delete")
-LANGUAGE_ACTION = "language:"
-DELETE_YES, DELETE_NO = "delete:yes", "delete:no"
-
-
-class PoliteRateLimiter(AIORateLimiter):
-    """Telegram's limits (30 messages/s overall, 1/s per chat), and retries that lose nothing.
-
-    AIORateLimiter handles 429 (RetryAfter) and the overall and group limits; this adds a limit
-    per private chat and retries on 5xx answers and timeouts, with a growing pause.
-    """
-
-    def __init__(self, per_chat_rate: float = 1.0, max_retries: int = 5, backoff: float = 0.5) -> None:
-        super().__init__(max_retries=max_retries)
-        self.per_chat_rate = per_chat_rate
-        self.network_retries = max_retries
-        self.backoff = backoff
-        self._chats: dict[int, AsyncLimiter] = {}
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for the chat's turn, then send, retrying on 5xx and timeouts."""
-        chat_id = data.get("chat_id")
-        if isinstance(chat_id, int) and chat_id > 0 and self.per_chat_rate:
-            limiter = self._chats.setdefault(chat_id, AsyncLimiter(1, 1 / self.per_chat_rate))
-            await limiter.acquire()
-        for attempt in range(self.network_retries + 1):
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except RetryAfter:
-                raise
-            except (NetworkError, TimedOut) as error:
-                if attempt == self.network_retries:
-                    raise
-                pause = self.backoff * 2**attempt
-                log.warning("%s failed (%s); retry %d in %.1f s", endpoint, error, attempt + 1, pause)
-                await asyncio.sleep(pause)
-        raise AssertionError("unreachable")
 
 
 class UserRate:
@@ -120,13 +50,21 @@ class UserRate:
 class TelegramBot:
     """The handlers; each turns an Update into a call of the core or the store."""
 
-    def __init__(self, cores: Callable[[], Core], store: Store, settings: Settings) -> None:
+    def __init__(
+        self,
+        cores: Callable[[], Core],
+        store: Store,
+        settings: Settings,
+        application_bot: Bot,
+        handoff: Handoff,
+        mail: MailSettings | None,
+    ) -> None:
         self.cores = cores
-        self.desk: StaffDesk | None = None
-        self.application_bot: Bot | None = None
+        self.application_bot = application_bot
         self.store = store
         self.secret = settings.pseudonym_key()
         self.rate = UserRate(settings.rate_limit)
+        self.desk = StaffDesk(self, cores, store, handoff, settings, mail)
 
     @property
     def core(self) -> Core:
@@ -176,10 +114,19 @@ class TelegramBot:
 
     async def send_to_chat(self, chat_id: int, text: str, buttons: Sequence[Button] = ()) -> None:
         """Send ``text`` to a chat the user is not writing in right now (a staff answer)."""
-        assert self.application_bot is not None
         for index, part in enumerate(parts := split_message(render_html(text))):
             markup = keyboard(buttons, 1) if index == len(parts) - 1 else None
             await self.application_bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> int:
+        """Send plain ``text`` to a chat (the staff group), as a reply when ``reply_to`` is given;
+        the id of the message sent."""
+        sent = await self.application_bot.send_message(chat_id, text, reply_to_message_id=reply_to)
+        return sent.message_id
+
+    def is_mine(self, user_id: int) -> bool:
+        """Tell whether ``user_id`` is this bot (a reply to one of its own messages)."""
+        return user_id == self.application_bot.id
 
     async def send_reply(self, message: Message, reply: Reply) -> None:
         """Send a core Reply."""
@@ -210,7 +157,7 @@ class TelegramBot:
     def language_buttons(self) -> tuple[Button, ...]:
         """The supported languages by their own names."""
         return tuple(
-            Button(self.core.texts.get("language_name", code), f"{LANGUAGE_ACTION}{code}") for code in SUPPORTED
+            Button(self.core.texts.get("language_name", code), names.action(LANGUAGE, code)) for code in SUPPORTED
         )
 
     async def choose_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -244,13 +191,13 @@ class TelegramBot:
     async def contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Tells where a person can help."""
         if update.effective_message:
-            reply = self.core.select(self.state(update), "topic:human_contact")
+            reply = self.core.select(self.state(update), names.action(names.TOPIC, names.HUMAN_CONTACT))
             await self.send_reply(update.effective_message, reply)
             self.save(update, reply)
 
     async def council(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Starts the council e-mail helper: the user writes, sees the Finnish, and confirms."""
-        if update.effective_message and self.desk and context.user_data is not None:
+        if update.effective_message and context.user_data is not None:
             context.user_data["awaiting"] = "council"
             await update.effective_message.reply_text(self.text(update, "council_write"))
 
@@ -275,13 +222,12 @@ class TelegramBot:
                 await message.reply_text(self.text(update, "slow_down"))
             return
         text = self.strip_mention(message.text, context)
-        if self.desk and await self.desk.take_text(update, context, text):
+        if await self.desk.take_text(update, context, text):
             return
         reply = self.core.reply(self.state(update), text)
         await self.send_reply(message, reply)
         self.save(update, reply, question=text)
-        if self.desk:
-            self.desk.remember(context, reply, text)
+        self.desk.remember(context, reply, text)
 
     def strip_mention(self, text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The message without the bot's @username (how groups address it)."""
@@ -298,12 +244,12 @@ class TelegramBot:
         if action in (DELETE_YES, DELETE_NO):
             await self.confirm_delete(update, query, action == DELETE_YES)
             return
-        if self.desk and await self.desk.take_button(update, context, action):
+        if await self.desk.take_button(update, context, action):
             return
         state = self.state(update)
         reply = self.core.select(state, action)
         if isinstance(query.message, Message):
-            if action.startswith(LANGUAGE_ACTION) and not reply.fallback:
+            if names.parse_action(action)[0] == LANGUAGE and not reply.fallback:
                 text = f"{self.core.texts.get('welcome', reply.language)}\n\n"
                 text += self.core.texts.get("choose_municipality", reply.language)
                 await query.message.edit_text(render_html(text), parse_mode=ParseMode.HTML,
@@ -347,97 +293,3 @@ class TelegramBot:
                 await update.effective_message.reply_text(text)
             except Exception:
                 log.exception("incident %s: could not tell the user", incident)
-
-
-class _AddressedInGroup(filters.MessageFilter):
-    """Private chats always; in groups only messages that mention or reply to the bot."""
-
-    def filter(self, message: Message) -> bool:
-        if message.chat.type == "private":
-            return True
-        bot = message.get_bot()
-        replied_to = message.reply_to_message.from_user if message.reply_to_message else None
-        if replied_to and replied_to.id == bot.id:
-            return True
-        return bool(bot.username and message.text and f"@{bot.username}" in message.text)
-
-
-PURGE_EVERY = 6 * 3600.0
-
-
-def _on_start(store: Store) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
-    async def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await application.bot.set_my_commands([BotCommand(command, command) for command in COMMANDS])
-        application.create_task(_purge_regularly(store), name="opastin-retention")
-
-    return start
-
-
-async def _purge_regularly(store: Store) -> None:
-    """Apply the retention periods now and every few hours while the bot runs."""
-    while True:
-        blanked = store.purge_expired()
-        if blanked:
-            log.info("retention: %d old texts deleted", blanked)
-        await asyncio.sleep(PURGE_EVERY)
-
-
-def build_application(
-    cores: Callable[[], Core], store: Store, settings: Settings, rate_limiter: PoliteRateLimiter | None = None
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The one wiring point: the Application with every handler and the error handler."""
-    if not settings.telegram_token:
-        raise ValueError("build_application needs OPASTIN_TELEGRAM_TOKEN")
-    builder = ApplicationBuilder().token(settings.telegram_token).rate_limiter(rate_limiter or PoliteRateLimiter())
-    if settings.telegram_api_url:
-        builder = builder.base_url(settings.telegram_api_url).base_file_url(settings.telegram_api_url)
-    application = builder.post_init(_on_start(store)).concurrent_updates(False).build()
-    bot = TelegramBot(cores, store, settings)
-    bot.application_bot = application.bot
-    try:
-        office_hours = OfficeHours.parse(settings.office_hours) if settings.office_hours else None
-    except ValueError as error:
-        raise ConfigError(f"OPASTIN_OFFICE_HOURS: {error}, e.g. mon-fri 9-15.") from error
-    handoff = Handoff(cores, store, cores().translator, office_hours)
-    bot.desk = StaffDesk(bot, handoff, settings, MailSettings.from_env(settings.environ))
-    application.add_handler(TypeHandler(Update, bot.skip_handled), group=-1)
-    if settings.staff_chat_id:
-        staff = filters.Chat(settings.staff_chat_id) & filters.TEXT & filters.REPLY
-        application.add_handler(MessageHandler(staff, bot.desk.staff_reply))
-    for command, handler in (
-        ("start", bot.start), ("language", bot.choose_language), ("municipality", bot.choose_municipality),
-        ("topics", bot.topics), ("help", bot.help), ("contact", bot.contact), ("council", bot.council),
-        ("privacy", bot.privacy),
-        ("delete", bot.delete),
-    ):  # fmt: skip
-        application.add_handler(CommandHandler(command, handler))
-    addressed = _AddressedInGroup()
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, bot.edited))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed, bot.message))
-    application.add_handler(CallbackQueryHandler(bot.button))
-    application.add_handler(
-        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & filters.ChatType.PRIVATE, bot.unsupported)
-    )
-    application.add_error_handler(bot.error)
-    return application
-
-
-def webhook_secret(settings: Settings) -> str:
-    """The token Telegram sends with every webhook call, derived from (never equal to) the secret."""
-    return hashlib.sha256(settings.pseudonym_key() + b"webhook").hexdigest()[:32]
-
-
-def run(cores: Callable[[], Core], store: Store, settings: Settings) -> None:
-    """Run the bot: a webhook when OPASTIN_WEBHOOK_URL is set, else long polling."""
-    application = build_application(cores, store, settings)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(settings),
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)

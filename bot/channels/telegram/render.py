@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 
-from ..core import Button
+from ...core import Button
 
 BUTTONS_PER_ROW = 2
 

@@ -7,37 +7,80 @@ user presses a button: nothing of a council message is stored after sending, bey
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from telegram import Bot, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from ..core import COUNCIL_ACTION, HANDOFF_ACTION, Button, Reply
-from ..handoff import Forward, Handoff, StaffAnswer
-from ..mail import MailError, MailSettings, send_mail_async
-from ..settings import Settings
-from ..texts import Texts
+from ...core import Button, Core, Reply, State
+from ...handoff import Forward, Handoff, StaffAnswer
+from ...mail import MailError, MailSettings, send_mail_async
+from ...names import (
+    COUNCIL_ACTION,
+    COUNCIL_CANCEL,
+    COUNCIL_EDIT,
+    COUNCIL_SEND,
+    HANDOFF_ACTION,
+    original_action,
+    original_message_id,
+    ticket_reply_action,
+    ticket_reply_number,
+)
+from ...project.texts import Texts
+from ...settings import Settings
+from ...store import Store
 from .render import keyboard, render_html, split_message
-
-if TYPE_CHECKING:
-    from .telegram import TelegramBot
 
 log = logging.getLogger(__name__)
 AWAITING = "awaiting"
 LAST_QUESTION = "last_question"
 COUNCIL_DRAFT = "council_draft"
-REPLY_PREFIX = "ticket:reply:"
-ORIGINAL_PREFIX = "ticket:original:"
-COUNCIL_SEND, COUNCIL_EDIT, COUNCIL_CANCEL = "council:send", "council:edit", "council:cancel"
+
+
+class Outbox(Protocol):
+    """What the desk needs of the channel: who writes, in which language, and sending."""
+
+    def user_key(self, update: Update) -> str | None:
+        """The user's pseudonym."""
+        ...
+
+    def state(self, update: Update) -> State:
+        """The user's conversation state."""
+        ...
+
+    def language(self, update: Update) -> str:
+        """The language to speak to this user in."""
+        ...
+
+    def text(self, update: Update, key: str, **values: str) -> str:
+        """Interface string ``key`` in the user's language."""
+        ...
+
+    async def send(self, message: Message, text: str, buttons: Sequence[Button] = (), per_row: int = 2) -> None:
+        """Answer ``message`` with ``text`` and buttons."""
+        ...
+
+    async def send_to_chat(self, chat_id: int, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Send ``text`` to a chat the user is not writing in right now."""
+        ...
+
+    async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> int:
+        """Send plain ``text`` to a chat; the id of the message sent."""
+        ...
+
+    def is_mine(self, user_id: int) -> bool:
+        """Tell whether ``user_id`` is this bot."""
+        ...
 
 
 def answer_buttons(texts: Texts, answer: StaffAnswer) -> tuple[Button, ...]:
     """Under a staff answer: the Finnish original, and replying in the same ticket."""
     return (
-        Button(texts.get("show_original_button", answer.language), f"{ORIGINAL_PREFIX}{answer.message_id}"),
-        Button(texts.get("reply_button", answer.language), f"{REPLY_PREFIX}{answer.number}"),
+        Button(texts.get("show_original_button", answer.language), original_action(answer.message_id)),
+        Button(texts.get("reply_button", answer.language), ticket_reply_action(answer.number)),
     )
 
 
@@ -52,8 +95,18 @@ async def send_answer(bot: Bot, texts: Texts, answer: StaffAnswer) -> None:
 class StaffDesk:
     """Handoff and council flows for one Telegram bot."""
 
-    def __init__(self, bot: TelegramBot, handoff: Handoff, settings: Settings, mail: MailSettings | None) -> None:
-        self.bot = bot
+    def __init__(
+        self,
+        outbox: Outbox,
+        cores: Callable[[], Core],
+        store: Store,
+        handoff: Handoff,
+        settings: Settings,
+        mail: MailSettings | None,
+    ) -> None:
+        self.bot = outbox
+        self.cores = cores
+        self.store = store
         self.handoff = handoff
         self.settings = settings
         self.mail = mail
@@ -76,8 +129,7 @@ class StaffDesk:
             await self.open_ticket(update, message, text)
         elif awaiting == "council":
             await self.preview_council(update, context, message, text)
-        elif isinstance(awaiting, str) and awaiting.startswith(REPLY_PREFIX):
-            number = awaiting.removeprefix(REPLY_PREFIX)
+        elif isinstance(awaiting, str) and (number := ticket_reply_number(awaiting)) is not None:
             forward = self.handoff.follow_up(number, text)
             if forward:
                 await self.to_staff(forward)
@@ -100,11 +152,11 @@ class StaffDesk:
             else:
                 data[AWAITING] = "ticket"
                 await message.reply_text(self.bot.text(update, "handoff_write"))
-        elif action.startswith(REPLY_PREFIX):
+        elif ticket_reply_number(action) is not None:
             data[AWAITING] = action
             await message.reply_text(self.bot.text(update, "handoff_write"))
-        elif action.startswith(ORIGINAL_PREFIX):
-            original = self.bot.store.ticket_message(int(action.removeprefix(ORIGINAL_PREFIX) or 0))
+        elif (message_id := original_message_id(action)) is not None:
+            original = self.store.ticket_message(message_id)
             await message.reply_text(str(original["original"]) if original and original["original"] else "-")
         elif action in (COUNCIL_ACTION, COUNCIL_EDIT):
             data[AWAITING] = "council"
@@ -135,14 +187,12 @@ class StaffDesk:
     async def to_staff(self, forward: Forward) -> None:
         """Show the ticket in the staff group and, when configured, in the service mailbox."""
         number, text = forward.number, forward.staff_text
-        ticket = self.bot.store.ticket(number)
-        if self.settings.staff_chat_id and self.bot.application_bot:
+        ticket = self.store.ticket(number)
+        if self.settings.staff_chat_id:
             first = ticket["staff_message_id"] if ticket else None
-            sent = await self.bot.application_bot.send_message(
-                self.settings.staff_chat_id, text, reply_to_message_id=first
-            )
+            sent = await self.bot.post(self.settings.staff_chat_id, text, reply_to=first)
             if not first:
-                self.bot.store.set_staff_message(number, sent.message_id)
+                self.store.set_staff_message(number, sent)
         if self.mail and self.settings.service_email:
             try:
                 await send_mail_async(self.mail, self.settings.service_email, f"Opastin: tiketti {number}", text)
@@ -155,16 +205,16 @@ class StaffDesk:
         replied = message.reply_to_message if message else None
         if message is None or message.text is None or replied is None:
             return
-        ticket = self.bot.store.ticket_by_staff_message(replied.message_id)
+        ticket = self.store.ticket_by_staff_message(replied.message_id)
         if ticket is None:
-            if replied.from_user and self.bot.application_bot and replied.from_user.id == self.bot.application_bot.id:
+            if replied.from_user and self.bot.is_mine(replied.from_user.id):
                 await message.reply_text(
                     "Tikettiä ei ole enää: kysyjä on poistanut tietonsa tai tiketti on vanhentunut."
                 )
             return
         number = str(ticket["number"])
         if message.text.strip().startswith("/close"):
-            self.bot.store.close_ticket(number)
+            self.store.close_ticket(number)
             await message.reply_text(f"Tiketti {number} suljettu.")
             return
         answer = self.handoff.answer(number, message.text)
@@ -177,7 +227,7 @@ class StaffDesk:
 
     async def deliver(self, answer: StaffAnswer) -> None:
         """Send a staff answer to the user with the Finnish original one tap away."""
-        await self.bot.send_to_chat(answer.chat_id, answer.text, answer_buttons(self.bot.core.texts, answer))
+        await self.bot.send_to_chat(answer.chat_id, answer.text, answer_buttons(self.cores().texts, answer))
 
     async def preview_council(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str
@@ -187,7 +237,7 @@ class StaffDesk:
         finnish, _ = self.handoff.council_draft(text, language)
         if context.user_data is not None:
             context.user_data[COUNCIL_DRAFT] = (text, language)
-        texts = self.bot.core.texts
+        texts = self.cores().texts
         lines = [texts.get("council_preview", language) if finnish else texts.get("council_no_translation", language)]
         lines += [text] if not finnish or finnish == text else [text, "—", finnish]
         buttons = (
@@ -206,7 +256,7 @@ class StaffDesk:
         text, language = draft
         finnish, reply_to = self.handoff.council_draft(text, language)
         body = "\n\n".join(part for part in (finnish, "---", f"Alkuperäinen ({language}):", text) if part)
-        self.bot.store.count("council_messages")
+        self.store.count("council_messages")
         if self.mail and self.settings.council_email:
             try:
                 await send_mail_async(

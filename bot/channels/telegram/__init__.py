@@ -1,0 +1,2 @@
+"""Telegram: ``app.py`` wires the Application, ``bot.py`` holds the handlers, ``staffdesk.py``
+the handoff and council flows, ``render.py`` turns core text into Telegram HTML."""

@@ -1,0 +1,165 @@
+"""The Telegram channel's wiring: python-telegram-bot 22's Application over the services, with
+Telegram's rate limits, the handlers of ``bot.py``, and polling or a webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import urlparse
+
+from aiolimiter import AsyncLimiter
+from telegram import BotCommand, Message, Update
+from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from ...app import Services
+from ...settings import Settings
+from ...store import Store
+from .bot import TelegramBot
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "privacy", "delete")
+
+
+class PoliteRateLimiter(AIORateLimiter):
+    """Telegram's limits (30 messages/s overall, 1/s per chat), and retries that lose nothing.
+
+    AIORateLimiter handles 429 (RetryAfter) and the overall and group limits; this adds a limit
+    per private chat and retries on 5xx answers and timeouts, with a growing pause.
+    """
+
+    def __init__(self, per_chat_rate: float = 1.0, max_retries: int = 5, backoff: float = 0.5) -> None:
+        super().__init__(max_retries=max_retries)
+        self.per_chat_rate = per_chat_rate
+        self.network_retries = max_retries
+        self.backoff = backoff
+        self._chats: dict[int, AsyncLimiter] = {}
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for the chat's turn, then send, retrying on 5xx and timeouts."""
+        chat_id = data.get("chat_id")
+        if isinstance(chat_id, int) and chat_id > 0 and self.per_chat_rate:
+            limiter = self._chats.setdefault(chat_id, AsyncLimiter(1, 1 / self.per_chat_rate))
+            await limiter.acquire()
+        for attempt in range(self.network_retries + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except RetryAfter:
+                raise
+            except (NetworkError, TimedOut) as error:
+                if attempt == self.network_retries:
+                    raise
+                pause = self.backoff * 2**attempt
+                log.warning("%s failed (%s); retry %d in %.1f s", endpoint, error, attempt + 1, pause)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
+
+
+class _AddressedInGroup(filters.MessageFilter):
+    """Private chats always; in groups only messages that mention or reply to the bot."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == "private":
+            return True
+        bot = message.get_bot()
+        replied_to = message.reply_to_message.from_user if message.reply_to_message else None
+        if replied_to and replied_to.id == bot.id:
+            return True
+        return bool(bot.username and message.text and f"@{bot.username}" in message.text)
+
+
+PURGE_EVERY = 6 * 3600.0
+
+
+def _on_start(store: Store) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
+    async def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        await application.bot.set_my_commands([BotCommand(command, command) for command in COMMANDS])
+        application.create_task(_purge_regularly(store), name="opastin-retention")
+
+    return start
+
+
+async def _purge_regularly(store: Store) -> None:
+    """Apply the retention periods now and every few hours while the bot runs."""
+    while True:
+        blanked = store.purge_expired()
+        if blanked:
+            log.info("retention: %d old texts deleted", blanked)
+        await asyncio.sleep(PURGE_EVERY)
+
+
+def build_application(
+    services: Services, rate_limiter: PoliteRateLimiter | None = None
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The Application with every handler and the error handler, over the services."""
+    settings = services.settings
+    if not settings.telegram_token:
+        raise ValueError("build_application needs OPASTIN_TELEGRAM_TOKEN")
+    builder = ApplicationBuilder().token(settings.telegram_token).rate_limiter(rate_limiter or PoliteRateLimiter())
+    if settings.telegram_api_url:
+        builder = builder.base_url(settings.telegram_api_url).base_file_url(settings.telegram_api_url)
+    application = builder.post_init(_on_start(services.store)).concurrent_updates(False).build()
+    bot = TelegramBot(services.cores, services.store, settings, application.bot, services.handoff, services.mail)
+    application.add_handler(TypeHandler(Update, bot.skip_handled), group=-1)
+    if settings.staff_chat_id:
+        staff = filters.Chat(settings.staff_chat_id) & filters.TEXT & filters.REPLY
+        application.add_handler(MessageHandler(staff, bot.desk.staff_reply))
+    for command, handler in (
+        ("start", bot.start), ("language", bot.choose_language), ("municipality", bot.choose_municipality),
+        ("topics", bot.topics), ("help", bot.help), ("contact", bot.contact), ("council", bot.council),
+        ("privacy", bot.privacy),
+        ("delete", bot.delete),
+    ):  # fmt: skip
+        application.add_handler(CommandHandler(command, handler))
+    addressed = _AddressedInGroup()
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, bot.edited))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed, bot.message))
+    application.add_handler(CallbackQueryHandler(bot.button))
+    application.add_handler(
+        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & filters.ChatType.PRIVATE, bot.unsupported)
+    )
+    application.add_error_handler(bot.error)
+    return application
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The token Telegram sends with every webhook call, derived from (never equal to) the secret."""
+    return hashlib.sha256(settings.pseudonym_key() + b"webhook").hexdigest()[:32]
+
+
+def run(services: Services) -> None:
+    """Run the bot: a webhook when OPASTIN_WEBHOOK_URL is set, else long polling."""
+    settings = services.settings
+    application = build_application(services)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=webhook_secret(settings),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,1 @@
+"""Offline machine translation: ``argos.py`` translates, ``models.py`` installs the models."""

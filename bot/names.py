@@ -1,0 +1,69 @@
+"""Names the modules share: intents the code acts on, and button actions, built and parsed here.
+
+A button's action is ``kind:value`` (``topic:housing``, ``municipality:Kajaani``); Telegram
+carries it as callback data and gives it back when the button is pressed.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Intents ------------------------------------------------------------------------------------
+
+OUT_OF_SCOPE: Final = "out_of_scope"
+EMERGENCY: Final = "emergency"
+HUMAN_CONTACT: Final = "human_contact"
+GREET: Final = "greet"
+THANKS: Final = "thanks"
+EVENTS: Final = "events"
+COUNCIL_CONTACT: Final = "council_contact"
+COUNCIL_INTENTS: Final = frozenset({"council_info", COUNCIL_CONTACT})
+#: Intents answered by interface strings, not by knowledge entries.
+INTERFACE_INTENTS: Final = frozenset({GREET, THANKS, OUT_OF_SCOPE, EMERGENCY})
+#: The intent Rasa's FallbackClassifier puts first when it is unsure; no entry answers it.
+NLU_FALLBACK: Final = "nlu_fallback"
+
+# Button actions -----------------------------------------------------------------------------
+
+TOPIC: Final = "topic"
+MUNICIPALITY: Final = "municipality"
+LANGUAGE: Final = "language"
+#: The button action a channel turns into a ticket for the service point's staff.
+HANDOFF_ACTION: Final = "handoff:start"
+#: The button action a channel turns into the council e-mail helper, offered with council answers.
+COUNCIL_ACTION: Final = "council:start"
+COUNCIL_SEND, COUNCIL_EDIT, COUNCIL_CANCEL = "council:send", "council:edit", "council:cancel"
+DELETE_YES, DELETE_NO = "delete:yes", "delete:no"
+_TICKET_REPLY = "ticket:reply:"
+_TICKET_ORIGINAL = "ticket:original:"
+
+
+def action(kind: str, value: str) -> str:
+    """The action of a ``topic``, ``municipality`` or ``language`` button."""
+    return f"{kind}:{value}"
+
+
+def parse_action(pressed: str) -> tuple[str, str]:
+    """An action's kind and value: ``topic:housing`` -> ("topic", "housing")."""
+    kind, _, value = pressed.partition(":")
+    return kind, value
+
+
+def ticket_reply_action(number: str) -> str:
+    """The action of "reply in this ticket" under a staff answer."""
+    return f"{_TICKET_REPLY}{number}"
+
+
+def ticket_reply_number(pressed: str) -> str | None:
+    """The ticket number of a ticket_reply_action, else None."""
+    return pressed.removeprefix(_TICKET_REPLY) if pressed.startswith(_TICKET_REPLY) else None
+
+
+def original_action(message_id: int) -> str:
+    """The action of "show the Finnish original" under a staff answer."""
+    return f"{_TICKET_ORIGINAL}{message_id}"
+
+
+def original_message_id(pressed: str) -> int | None:
+    """The ticket message id of an original_action, else None."""
+    return int(pressed.removeprefix(_TICKET_ORIGINAL) or 0) if pressed.startswith(_TICKET_ORIGINAL) else None

@@ -1,0 +1,78 @@
+"""The staff web console as an ASGI app: its routes, the signed session cookie, and a guard that
+lets nobody but signed-in staff past the login page. Bound to 127.0.0.1 by default."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from telegram import Bot
+
+from ..app import Services
+from .views import Check, Console
+
+SESSION_COOKIE = "opastin_staff"
+
+
+class _RequireStaff:
+    """ASGI middleware: every path but /login needs a signed-in staff member."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] != "/login" and not scope.get("session", {}).get("staff"):
+            method = scope["method"]
+            response: Response = (
+                RedirectResponse("/login", status_code=303)
+                if method in ("GET", "HEAD")
+                else PlainTextResponse("Sign in first.", status_code=403)
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    services: Services, check: Check, *, secure_cookies: bool = False, today: date | None = None
+) -> Starlette:
+    """The console as an ASGI app."""
+    settings = services.settings
+    telegram = None
+    if settings.telegram_token:
+        token, base_url = settings.telegram_token, settings.telegram_api_url
+
+        def telegram() -> Bot:
+            return Bot(token, base_url=base_url) if base_url else Bot(token)
+
+    console = Console(services, check, today, telegram=telegram)
+    routes = [
+        Route("/", lambda request: RedirectResponse("/try", status_code=303)),
+        Route("/login", console.login, methods=["GET", "POST"]),
+        Route("/logout", console.logout, methods=["POST"]),
+        Route("/try", console.try_question, methods=["GET", "POST"]),
+        Route("/knowledge", console.knowledge),
+        Route("/stats", console.stats),
+        Route("/stats.csv", console.stats_csv),
+        Route("/unanswered", console.unanswered),
+        Route("/tickets", console.tickets),
+        Route("/tickets/{number}", console.ticket, methods=["GET", "POST"]),
+    ]
+    secret = settings.pseudonym_key() + b"console"
+    middleware = [
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret.hex(),
+            session_cookie=SESSION_COOKIE,
+            same_site="strict",
+            https_only=secure_cookies,
+            max_age=8 * 3600,
+        ),
+        Middleware(_RequireStaff),
+    ]
+    return Starlette(routes=routes, middleware=middleware)
