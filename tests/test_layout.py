@@ -44,7 +44,7 @@ def resolve(module: str, node: ast.ImportFrom) -> list[str]:
 def imports(module: str) -> list[tuple[str, int, bool]]:
     """(imported bot module, line, inside a function) for every import of ``module``."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    found = []
+    found: list[tuple[str, int, bool]] = []
     functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     inner = {id(n) for function in functions for n in ast.walk(function) if n is not function}
     for node in ast.walk(tree):
