@@ -27,6 +27,7 @@ from .project import load_project
 from .project.config import Config
 from .project.intents import Example
 from .project.knowledge import Knowledge
+from .project.texts import load_staff_texts
 from .reload import LiveCore
 from .settings import Settings
 from .store import Store
@@ -155,4 +156,5 @@ class Services:
     @cached_property
     def handoff(self) -> Handoff:
         """Tickets to staff and the council helper, with the office hours."""
-        return Handoff(self.cores, self.store, self.cores().translator, office_hours(self.settings))
+        staff = load_staff_texts(self.root / "translations" / "staff", self.settings.staff_language)
+        return Handoff(self.cores, self.store, self.cores().translator, staff, office_hours(self.settings))

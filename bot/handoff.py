@@ -17,11 +17,12 @@ from typing import Any
 
 from .core import Core
 from .errors import TranslationError
-from .languages import FINNISH_NAMES, SOURCE_LANGUAGE
+from .languages import SOURCE_LANGUAGE
 from .mt.argos import Translator
 from .names import COUNCIL_CONTACT
 from .patterns import EMAIL
 from .privacy import redact
+from .project.texts import StaffTexts
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -86,11 +87,13 @@ class Handoff:
         cores: Callable[[], Core],
         store: Store,
         translator: Translator | None,
+        staff: StaffTexts,
         office_hours: OfficeHours | None = None,
     ) -> None:
         self.cores = cores
         self.store = store
         self.translator = translator
+        self.staff = staff
         self.office_hours = office_hours
 
     def translate(self, text: str, source: str, target: str) -> str | None:
@@ -127,23 +130,26 @@ class Handoff:
         return Forward(number, self.staff_text(ticket, text, finnish))
 
     def staff_text(self, ticket: Mapping[str, Any], original: str, finnish: str | None) -> str:
-        """The ticket in Finnish for staff: no name, no username, no Telegram id."""
-        number = ticket["number"]
+        """The ticket for staff, in the staff's language: no name, no username, no Telegram id."""
+        staff = self.staff
+        number = str(ticket["number"])
         language = str(ticket["language"])
+        name = staff.language_name(language)
+        municipality = str(ticket["municipality"] or "-")
         lines = [
-            f"Kysymys palvelupisteelle, tiketti {number}",
-            f"Kieli: {FINNISH_NAMES.get(language, language)} ({language}) · Kunta: {ticket['municipality'] or '-'}",
+            staff.get("ticket_heading", number=number),
+            staff.get("ticket_details", language_name=name, code=language, municipality=municipality),
             "",
         ]
         if language == SOURCE_LANGUAGE:
             lines.append(original)
         else:
-            lines += ["Alkuperäinen:", original, ""]
+            lines += [staff.get("ticket_original"), original, ""]
             if finnish:
-                lines += ["Suomeksi (konekäännös):", finnish]
+                lines += [staff.get("ticket_machine_finnish"), finnish]
             else:
-                lines.append(f"Konekäännöstä ei ole: viesti on kielellä {FINNISH_NAMES.get(language, language)}.")
-        lines += ["", "Vastaa tähän viestiin (reply) suomeksi: vastaus käännetään kysyjälle. /close sulkee tiketin."]
+                lines.append(staff.get("ticket_no_translation", language_name=name))
+        lines += ["", staff.get("ticket_how_to_answer")]
         return "\n".join(lines)
 
     def answer(self, number: str, finnish: str) -> StaffAnswer | None:

@@ -14,11 +14,3 @@ SOURCE_LANGUAGE: Final = "fi"
 #: The language answers fall back to when the user's language has no text yet.
 FALLBACK_LANGUAGE: Final = "en"
 RIGHT_TO_LEFT: Final[frozenset[str]] = frozenset({"ar", "fa", "ckb"})
-
-
-#: Language names in Finnish, for staff who read tickets.
-FINNISH_NAMES: Final[dict[str, str]] = {
-    "fi": "suomi", "sv": "ruotsi", "en": "englanti", "ru": "venäjä", "et": "viro", "fr": "ranska",
-    "so": "somali", "es": "espanja", "tr": "turkki", "zh": "kiina", "fa": "persia", "ar": "arabia",
-    "uk": "ukraina", "vi": "vietnam", "th": "thai", "sw": "swahili", "rw": "ruanda", "ckb": "kurdi (sorani)",
-}  # fmt: skip

@@ -14,6 +14,7 @@
 | OPASTIN_SERVICE_EMAIL | the service point's mailbox: tickets also go there by e-mail (needs SMTP) | none |
 | OPASTIN_COUNCIL_EMAIL | the immigrant council's address: the council helper sends there (needs SMTP) | none |
 | OPASTIN_OFFICE_HOURS | when staff answer, e.g. `mon-fri 9-15`; outside them users are told so | none |
+| OPASTIN_STAFF_LANGUAGE | the language of ticket messages, the staff group and the console: `fi` or `en` | fi |
 | OPASTIN_TICKET_RETENTION_DAYS | days ticket texts are kept after the ticket is closed | 90 |
 | OPASTIN_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS, _CA_FILE | the SMTP server | none |
 """
@@ -51,6 +52,7 @@ class Settings:
     service_email: str | None = None
     council_email: str | None = None
     office_hours: str | None = None
+    staff_language: str = "fi"
     ticket_retention_days: int = 90
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -77,6 +79,7 @@ class Settings:
             service_email=get("SERVICE_EMAIL"),
             council_email=get("COUNCIL_EMAIL"),
             office_hours=get("OFFICE_HOURS"),
+            staff_language=get("STAFF_LANGUAGE") or "fi",
             ticket_retention_days=_integer("OPASTIN_TICKET_RETENTION_DAYS", get("TICKET_RETENTION_DAYS"), 90),
             environ=values,
         )

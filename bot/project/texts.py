@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from ..languages import FALLBACK_LANGUAGE
 
 TEMPLATE = "opastin.pot"
@@ -33,6 +33,35 @@ class Texts:
     def has(self, key: str, language: str) -> bool:
         """Tell whether ``key`` is translated into ``language``."""
         return key in self.by_language.get(language, {})
+
+
+@dataclass(frozen=True)
+class StaffTexts:
+    """The wording for service-point staff (translations/staff/<code>.po), in the staff's language."""
+
+    texts: Texts
+    language: str
+
+    def get(self, key: str, **values: str) -> str:
+        """The string ``key`` in the staff's language, with ``{placeholders}`` filled."""
+        return self.texts.get(key, self.language, **values)
+
+    def language_name(self, code: str) -> str:
+        """A user's language named for staff; the code itself for a language without a name here."""
+        key = f"language_{code}"
+        return self.get(key) if self.texts.has(key, self.language) else code
+
+
+def load_staff_texts(folder: Path, language: str) -> StaffTexts:
+    """Read translations/staff/<code>.po; a language without a catalog is a ConfigError."""
+    by_language = {
+        path.stem: {str(m.context): str(m.string) for m in read_catalog(path) if m.id and m.context and m.string}
+        for path in sorted(folder.glob("*.po"))
+    }
+    if language not in by_language:
+        known = ", ".join(sorted(by_language))
+        raise ConfigError(f"OPASTIN_STAFF_LANGUAGE is '{language}'; {folder} has catalogs for: {known}.")
+    return StaffTexts(Texts(by_language=by_language), language)
 
 
 def read_catalog(path: Path) -> Catalog:

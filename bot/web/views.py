@@ -161,7 +161,7 @@ class Console:
                 return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
             if form.get("close"):
                 self.store.close_ticket(number)
-                notice = "Suljettu."
+                notice = self.handoff.staff.get("console_closed")
             else:
                 notice = await self._answer(number, str(form.get("answer", "")).strip())
             ticket = self.store.ticket(number) or ticket
@@ -176,15 +176,15 @@ class Console:
 
     async def _answer(self, number: str, finnish: str) -> str:
         if not finnish:
-            return "Kirjoita vastaus."
+            return self.handoff.staff.get("console_write_answer")
         if self.telegram is None:
-            return "Telegram ei ole käytössä (OPASTIN_TELEGRAM_TOKEN puuttuu): vastausta ei lähetetty."
+            return self.handoff.staff.get("console_no_telegram")
         answer = self.handoff.answer(number, finnish)
         if answer is None:
-            return "Tiketti on suljettu: vastausta ei lähetetty."
+            return self.handoff.staff.get("console_ticket_closed")
         async with self.telegram() as bot:
             await send_answer(bot, self.core.texts, answer)
-        return "Vastaus lähetetty käyttäjälle" + (" käännettynä." if answer.translated else " suomeksi.")
+        return self.handoff.staff.get("console_sent_translated" if answer.translated else "console_sent_finnish")
 
     async def unanswered(self, request: Request) -> Response:
         return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))

@@ -195,7 +195,12 @@ class StaffDesk:
                 self.store.set_staff_message(number, sent)
         if self.mail and self.settings.service_email:
             try:
-                await send_mail_async(self.mail, self.settings.service_email, f"Opastin: tiketti {number}", text)
+                await send_mail_async(
+                    self.mail,
+                    self.settings.service_email,
+                    self.handoff.staff.get("ticket_mail_subject", number=number),
+                    text,
+                )
             except MailError as error:
                 log.error("ticket %s not e-mailed (it is in the staff group and the console): %s", number, error)
 
@@ -208,22 +213,20 @@ class StaffDesk:
         ticket = self.store.ticket_by_staff_message(replied.message_id)
         if ticket is None:
             if replied.from_user and self.bot.is_mine(replied.from_user.id):
-                await message.reply_text(
-                    "Tikettiä ei ole enää: kysyjä on poistanut tietonsa tai tiketti on vanhentunut."
-                )
+                await message.reply_text(self.handoff.staff.get("ticket_gone"))
             return
         number = str(ticket["number"])
         if message.text.strip().startswith("/close"):
             self.store.close_ticket(number)
-            await message.reply_text(f"Tiketti {number} suljettu.")
+            await message.reply_text(self.handoff.staff.get("ticket_closed_now", number=number))
             return
         answer = self.handoff.answer(number, message.text)
         if answer is None:
-            await message.reply_text(f"Tiketti {number} on suljettu: vastausta ei lähetetty käyttäjälle.")
+            await message.reply_text(self.handoff.staff.get("ticket_closed_not_sent", number=number))
             return
         await self.deliver(answer)
-        note = "käännettynä" if answer.translated else "suomeksi (käännösmallia ei ole)"
-        await message.reply_text(f"Vastaus lähetetty käyttäjälle {note} (tiketti {number}).")
+        sent = "answer_sent_translated" if answer.translated else "answer_sent_finnish"
+        await message.reply_text(self.handoff.staff.get(sent, number=number))
 
     async def deliver(self, answer: StaffAnswer) -> None:
         """Send a staff answer to the user with the Finnish original one tap away."""

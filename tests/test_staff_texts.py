@@ -1,0 +1,61 @@
+"""Staff wording from translations/staff/<code>.po: Finnish by default, English on request."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.app import Services
+from bot.errors import ConfigError
+from bot.handoff import Handoff
+from bot.project.texts import load_staff_texts
+from bot.settings import Settings
+from bot.store import Store
+from tests.conftest import ROOT
+
+STAFF = ROOT / "translations" / "staff"
+
+
+def test_both_catalogs_have_every_key_the_code_asks_for_with_the_same_placeholders() -> None:
+    staff = load_staff_texts(STAFF, "fi").texts.by_language
+    code = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "bot").rglob("*.py"))
+    asked = set(re.findall(r'staff\.get\(\s*"([a-z_]+)"', code)) | set(
+        re.findall(r'"((?:answer|console)_sent_[a-z]+)"', code)
+    )
+    assert asked, "the test must see what the code asks for"
+    assert asked <= set(staff["fi"])
+    assert asked <= set(staff["en"])
+    assert set(staff["fi"]) == set(staff["en"])
+    for key, text in staff["fi"].items():
+        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", staff["en"][key])), key
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "name"),
+    [
+        ("fi", "Kysymys palvelupisteelle, tiketti K7", "arabia"),
+        ("en", "Question for the service point, ticket K7", "Arabic"),
+    ],
+)
+def test_a_ticket_is_worded_in_the_staff_language(tmp_path: Path, language: str, heading: str, name: str) -> None:
+    store = Store.in_dir(tmp_path)
+    handoff = Handoff(lambda: pytest.fail("no core is needed"), store, None, load_staff_texts(STAFF, language))
+    ticket = {"number": "K7", "language": "ar", "municipality": None}
+    text = handoff.staff_text(ticket, "مرحبا", None)
+    assert text.splitlines()[0] == heading
+    assert f"{name} (ar)" in text
+    assert "مرحبا" in text
+
+
+def test_a_staff_language_without_a_catalog_is_a_clear_error(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, staff_language="de")
+    services = Services(settings, ROOT, cores=lambda: pytest.fail("no core is needed"), store=Store.in_dir(tmp_path))
+    with pytest.raises(ConfigError, match=r"OPASTIN_STAFF_LANGUAGE is 'de'.*en, fi"):
+        services.handoff  # noqa: B018 - building it is what fails
+
+
+def test_the_setting_is_read_from_the_environment() -> None:
+    assert Settings.from_env({"OPASTIN_STAFF_LANGUAGE": "en"}, dotenv=None).staff_language == "en"
+    assert Settings.from_env({}, dotenv=None).staff_language == "fi"
