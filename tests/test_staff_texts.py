@@ -6,22 +6,31 @@ import re
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from bot.app import Services
+from bot.core import Core
 from bot.errors import ConfigError
 from bot.handoff import Handoff
 from bot.project.texts import load_staff_texts
 from bot.settings import Settings
 from bot.store import Store
+from bot.tooling.check import check_report
+from bot.web.app import create_app
+from bot.web.auth import hash_password
 from tests.conftest import ROOT
+from tests.test_web import PASSWORD, login
 
 STAFF = ROOT / "translations" / "staff"
+#: The code that asks for the wording: this checkout's, whatever OPASTIN_HOME says.
+BOT = Path(__file__).resolve().parent.parent / "bot"
 
 
 def test_both_catalogs_have_every_key_the_code_asks_for_with_the_same_placeholders() -> None:
     staff = load_staff_texts(STAFF, "fi").texts.by_language
-    code = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "bot").rglob("*.py"))
-    asked = set(re.findall(r'staff\.get\(\s*"([a-z_]+)"', code)) | set(
+    code = "\n".join(path.read_text(encoding="utf-8") for path in BOT.rglob("*.py"))
+    code += "\n".join(path.read_text(encoding="utf-8") for path in BOT.rglob("*.html"))
+    asked = set(re.findall(r'(?:staff|words)\.get\(\s*"([a-z_]+)"', code)) | set(
         re.findall(r'"((?:answer|console)_sent_[a-z]+)"', code)
     )
     assert asked, "the test must see what the code asks for"
@@ -59,3 +68,21 @@ def test_a_staff_language_without_a_catalog_is_a_clear_error(tmp_path: Path) -> 
 def test_the_setting_is_read_from_the_environment() -> None:
     assert Settings.from_env({"OPASTIN_STAFF_LANGUAGE": "en"}, dotenv=None).staff_language == "en"
     assert Settings.from_env({}, dotenv=None).staff_language == "fi"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "close"), [("fi", "Tiketti", "Sulje tiketti"), ("en", "Ticket", "Close the ticket")]
+)
+def test_the_console_ticket_page_is_in_the_staff_language(
+    core: Core, tmp_path: Path, language: str, heading: str, close: str
+) -> None:
+    store = Store.in_dir(tmp_path)
+    store.add_staff("aino", hash_password(PASSWORD))
+    number = store.open_ticket("someone", 42, "ar", None)
+    settings = Settings(data_dir=tmp_path, secret="web-test", staff_language=language)
+    app = create_app(Services(settings, ROOT, cores=lambda: core, store=store), check_report)
+    client = TestClient(app, base_url="http://127.0.0.1")
+    login(client)
+    page = client.get(f"/tickets/{number}").text
+    assert f"<h1>{heading} {number}</h1>" in page
+    assert close in page

@@ -169,6 +169,7 @@ class Console:
             request,
             "ticket.html",
             ticket=ticket,
+            words=self.handoff.staff,
             messages=self.store.ticket_messages(number),
             notice=notice,
             can_send=self.telegram is not None,
