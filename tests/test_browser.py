@@ -21,7 +21,9 @@ from tests.conftest import ROOT
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "a long staff password"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed: sudo apt-get install chromium"
+)
 
 
 def free_port() -> int:

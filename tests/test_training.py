@@ -1,0 +1,104 @@
+"""Training the intent classifier: deterministic, embedding each text once, and saying so.
+
+On a small slice of intents/, to stay cheap: the same examples in any order, with any thread
+count, give the same model and the same rankings bit for bit; a one-example edit embeds only
+that example; vectors from the worker processes equal those computed in process.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+from typing import Any
+
+import numpy
+import pytest
+
+from bot.nlu.embedded import IntentClassifier
+from bot.nlu.vectors import Embedder
+from bot.progress import Progress
+from bot.project.config import load_config
+from bot.project.intents import Example, load_examples
+from bot.project.knowledge import Knowledge, load_knowledge
+from tests.conftest import ROOT
+
+SLICE_INTENTS = ("council_contact", "integration_plan", "language_cafe", "out_of_scope")
+SLICE_LANGUAGES = ("fi", "en", "ar")
+QUESTIONS = (
+    "Miten saan kotoutumissuunnitelman?",
+    "Where is the language café?",
+    "كيف أتواصل مع مجلس المهاجرين؟",
+    "What's the weather tomorrow?",
+    "kieli kahvila",
+)
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge(ROOT / "knowledge", load_config(ROOT / "config.yml").region)
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Example]:
+    every = load_examples(ROOT / "intents")
+    return [e for e in every if e.intent in SLICE_INTENTS and e.language in SLICE_LANGUAGES]
+
+
+def classifier(knowledge: Knowledge, cache: Path, threads: int) -> IntentClassifier:
+    """The classifier config.yml describes, with the embedder's thread count given."""
+    config = load_config(ROOT / "config.yml")
+    embedding = config.component("E5EmbeddingClassifier", IntentClassifier.embedding_defaults)
+    return IntentClassifier(
+        knowledge,
+        config.component("CountVectorsFeaturizer", IntentClassifier.featurizer_defaults),
+        config.component("LogisticRegressionClassifier", IntentClassifier.classifier_defaults),
+        {**embedding, "threads": threads},
+        cache,
+    )
+
+
+def test_the_same_examples_in_any_order_with_any_thread_count_train_the_same_model(
+    knowledge: Knowledge, examples: list[Example], tmp_path: Path
+) -> None:
+    first = classifier(knowledge, tmp_path / "first", threads=1)
+    first.train(examples)
+    second = classifier(knowledge, tmp_path / "second", threads=2)
+    second.train(list(reversed(examples)))
+    assert first.fingerprint(examples) == second.fingerprint(list(reversed(examples)))
+    assert pickle.dumps(first.models) == pickle.dumps(second.models)
+    assert [first.rank(q) for q in QUESTIONS] == [second.rank(q) for q in QUESTIONS]
+
+
+def test_a_one_example_edit_embeds_only_that_example(
+    knowledge: Knowledge, examples: list[Example], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = classifier(knowledge, tmp_path, threads=1)
+    model.load_or_train(examples, tmp_path)
+    distinct = len({model.prepare(e.text) for e in examples})
+    assert f"embedding example texts (once; cached afterwards): {distinct} texts ..." in capsys.readouterr().err
+    edited = [*examples, Example("Missä on kielikahvila torstaina?", "language_cafe", "fi")]
+    model.load_or_train(edited, tmp_path)
+    err = capsys.readouterr().err
+    assert "training the intent classifier on" in err
+    assert "embedding example texts (once; cached afterwards): 1 texts" in err
+    model.load_or_train(list(reversed(edited)), tmp_path)
+    assert capsys.readouterr().err == "", "the same examples in another order load the cached model"
+
+
+def test_vectors_from_worker_processes_equal_those_computed_in_process(examples: list[Example], tmp_path: Path) -> None:
+    texts = sorted({e.text for e in examples})[:40]
+    in_workers = Embedder(1, tmp_path / "workers", parallel_from=0).embed_many(texts)
+    in_process = Embedder(2, tmp_path / "process").model.query(texts)
+    assert in_workers.shape == (40, 384)
+    assert numpy.array_equal(in_workers, in_process)
+
+
+def test_progress_off_a_terminal_is_lines_with_counts() -> None:
+    stream: Any = io.StringIO()
+    with Progress(3, "golden questions", "questions", stream) as progress:
+        progress.advance(1)
+        progress.advance(2)
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "opastin: golden questions: 3 questions ..."
+    assert lines[-1].startswith("opastin: golden questions: 3/3 questions in ")
