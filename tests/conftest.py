@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from bot.app import load_core
 from bot.core import Core
+from bot.nlu import NLU, Ranking
 from bot.paths import cache_dir, project_root
 
 ROOT = project_root()
@@ -48,6 +50,25 @@ def core() -> Core:
     """The core from the project's files. Its model cache is named by a hash of everything
     training depends on, so a cached model is exactly the one these files would train."""
     return load_core(today=lambda: TODAY)
+
+
+@dataclass(frozen=True)
+class FixedRanking:
+    """A Ranker (bot.nlu.Ranker) that ranks every message the same way: for tests of a
+    behaviour, which must not depend on where a trained model puts a borderline question."""
+
+    ranking: Ranking
+
+    def rank(self, text: str) -> Ranking:
+        """The same ranking, whatever ``text`` says."""
+        return self.ranking
+
+
+def with_ranking(core: Core, *ranking: tuple[str, float]) -> Core:
+    """``core`` with its language detection, fallback rule and knowledge, but ``ranking`` for
+    every message."""
+    nlu = NLU(core.knowledge, core.nlu.detector, FixedRanking(ranking), core.nlu.fallback)
+    return Core(core.knowledge, core.texts, nlu, core.translations, core.translator, today=core.today)
 
 
 #: The files editors own: what a test copies to break or edit without touching the checkout.

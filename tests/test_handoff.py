@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 
 from bot.app import Services
-from bot.core import Core
+from bot.core import Core, State
 from bot.mt.argos import ArgosTranslator
 from bot.mt.models import install_model
-from bot.names import COUNCIL_ACTION, HANDOFF_ACTION
+from bot.names import COUNCIL_ACTION, HANDOFF_ACTION, OUT_OF_SCOPE
 from bot.privacy import pseudonym
 from bot.settings import Settings
 from bot.store import Store
 from tests.botapi import SECRET, TOKEN, Peer, play
-from tests.conftest import ROOT
+from tests.conftest import ROOT, with_ranking
 from tests.smtp import SmtpServer, free_port
 from tests.tiny_argos import build_copy_model
 
@@ -142,8 +142,14 @@ def test_no_consent_no_ticket(mt_core: Core, tmp_path: Path) -> None:
 
 
 def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_path: Path) -> None:
+    """Two messages the bot is sure it cannot help with: the second fallback offers a person
+    (a fixed ranking, so no trained model's borderline decision can change the test)."""
+    sure_out_of_scope = with_ranking(mt_core, (OUT_OF_SCOPE, 0.9), ("initial_services", 0.05))
+
     async def scenario(peer: Peer, store: Store) -> None:
         await peer.send_text(USER, "Qwerty zxcvb asdf?")
+        await peer.wait_for_texts(USER, 1)
+        assert HANDOFF_ACTION not in buttons(peer.last_message(USER)), "one out-of-scope message is not enough"
         await peer.send_text(USER, "How do I renew my driving licence?")
         await peer.wait_for_texts(USER, 2)
         offer = message_with(peer, USER, HANDOFF_ACTION)
@@ -151,7 +157,14 @@ def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_
         staff = await peer.wait_for_texts(STAFF, 1)
         assert "How do I renew my driving licence?" in staff[0]
 
-    with_staff(mt_core, tmp_path, scenario)
+    with_staff(sure_out_of_scope, tmp_path, scenario)
+
+
+def test_an_unsure_ranking_offers_a_person_at_once(core: Core) -> None:
+    unsure = with_ranking(core, ("initial_services", 0.1), ("work_employment", 0.08))
+    reply = unsure.reply(State(), "How do I renew my driving licence?")
+    assert reply.fallback
+    assert HANDOFF_ACTION in [button.action for button in reply.buttons]
 
 
 def test_staff_reply_to_a_closed_ticket_reaches_nobody(mt_core: Core, tmp_path: Path) -> None:

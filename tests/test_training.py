@@ -102,3 +102,15 @@ def test_progress_off_a_terminal_is_lines_with_counts() -> None:
     lines = stream.getvalue().splitlines()
     assert lines[0] == "opastin: golden questions: 3 questions ..."
     assert lines[-1].startswith("opastin: golden questions: 3/3 questions in ")
+
+
+def test_a_cached_model_that_cannot_be_read_is_trained_again(
+    knowledge: Knowledge, examples: list[Example], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = classifier(knowledge, tmp_path, threads=1)
+    cached = tmp_path / f"intents-{model.fingerprint(examples)}.pickle"
+    cached.write_bytes(b"written by another version")
+    model.load_or_train(examples, tmp_path)
+    assert "cannot be read" in capsys.readouterr().err
+    assert model.models is not None
+    assert pickle.loads(cached.read_bytes()).ngrams is not None

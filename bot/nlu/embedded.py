@@ -35,6 +35,10 @@ def _write_atomically(path: Path, value: Any) -> None:
     partial.replace(path)
 
 
+#: The cached model is named by this file's text too: changed training code trains again.
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 def _training_set(examples: Iterable[Example]) -> list[tuple[str, str]]:
     """The distinct (text, intent) pairs of ``examples``, sorted: what training sees."""
     return sorted({(e.text, e.intent) for e in examples})
@@ -54,7 +58,7 @@ class IntentClassifier:
 
     featurizer_defaults: ClassVar[Mapping[str, Any]] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
     classifier_defaults: ClassVar[Mapping[str, Any]] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
-    embedding_defaults: ClassVar[Mapping[str, Any]] = {"enabled": True, "C": 30.0, "weight": 0.5, "threads": 2}
+    embedding_defaults: ClassVar[Mapping[str, Any]] = {"enabled": True, "C": 30.0, "weight": 0.5, "threads": 1}
 
     def __init__(
         self,
@@ -80,7 +84,7 @@ class IntentClassifier:
         the examples, nor the embedder's thread count: neither changes the model)."""
         embedding = {key: value for key, value in self.embedding.items() if key != "threads"}
         payload = json.dumps(
-            [self.featurizer, self.classifier, embedding, sklearn.__version__, _training_set(examples),
+            [self.featurizer, self.classifier, embedding, sklearn.__version__, _CODE, _training_set(examples),
              sorted(alias for m in self.knowledge.municipalities for alias in m.aliases)],
             sort_keys=True, ensure_ascii=False,
         )  # fmt: skip
@@ -121,9 +125,12 @@ class IntentClassifier:
         """Load the model cached for exactly these examples and settings, else train and cache it."""
         path = cache_dir / f"intents-{self.fingerprint(examples)}.pickle"
         if path.is_file():
-            with path.open("rb") as handle:
-                self.models = pickle.load(handle)  # noqa: S301 - a file this process wrote itself
-            return
+            try:
+                with path.open("rb") as handle:
+                    self.models = pickle.load(handle)  # noqa: S301 - a file this process wrote itself
+                return
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as error:
+                note(f"the cached model {path} cannot be read ({error}); training again")
         self.train(examples)
         _write_atomically(path, self.models)
         note(f"cached the model in {path}")

@@ -101,11 +101,7 @@ class Embedder:
 def _in_workers(batches: Sequence[list[str]], workers: int) -> Iterator[Any]:
     """The vectors of each batch, in order, from ``workers`` single-threaded processes."""
     command = [sys.executable, "-I", str(Path(__file__).with_name("e5worker.py"))]
-    environment = {**os.environ, "OMP_NUM_THREADS": "1"}
-    processes = [
-        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)  # noqa: S603
-        for _ in range(workers)
-    ]
+    processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(workers)]  # noqa: S603
     try:
         for first in range(0, len(batches), workers):
             turn = list(zip(processes, batches[first : first + workers], strict=False))
