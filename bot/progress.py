@@ -47,13 +47,15 @@ class Progress:
             self.bar.update(count)
             return
         now = time.monotonic()
-        if now - self.last_line >= LINE_EVERY and self.done < self.total:
-            self.last_line = now
+        if now - self.last_line < LINE_EVERY:
+            return
+        self.last_line = now
+        if 0 < self.done < self.total:
             left = (now - self.started) / self.done * (self.total - self.done)
-            percent = 100 * self.done // max(self.total, 1)
-            note(
-                f"{self.what}: {self.done}/{self.total} {self.unit} ({percent}%), about {left:.0f} s left", self.stream
-            )
+            done = f"{self.done}/{self.total} {self.unit} ({100 * self.done // self.total}%), about {left:.0f} s left"
+            note(f"{self.what}: {done}", self.stream)
+        else:  # the total was not known
+            note(f"{self.what}: {self.done} {self.unit} so far", self.stream)
 
     def __enter__(self) -> Progress:
         return self

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import TranslationError
+from ..progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def install_from_index(
         for link in links:  # mirrors of one file: the first that works is enough
             try:
                 with _open_url(link, timeout, source, target) as response:
-                    shutil.copyfileobj(response, file)
+                    _download(response, file, f"downloading the {source}→{target} model")
                 break
             except TranslationError as error:
                 failure = error
@@ -205,6 +206,17 @@ def _package_contents(archive: zipfile.ZipFile, models_dir: Path) -> tuple[str, 
     if f"{folder}/sentencepiece.model" not in names and f"{folder}/bpe.model" not in names:
         raise ValueError("it has no tokenizer (sentencepiece.model or bpe.model)")
     return folder, model
+
+
+def _download(response: IO[bytes], file: IO[bytes], what: str) -> None:
+    """Copy ``response`` into ``file``, showing how much of it has arrived."""
+    size = int(getattr(response, "headers", {}).get("Content-Length") or 0)
+    done = 0
+    with Progress(size // 1000, what, "kB") as progress:
+        while chunk := response.read(1 << 16):
+            file.write(chunk)
+            before, done = done, done + len(chunk)
+            progress.advance(done // 1000 - before // 1000)
 
 
 def _is_web_address(url: str) -> bool:

@@ -18,6 +18,7 @@ from ..errors import ConfigError, DataError
 from ..languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE, SUPPORTED
 from ..names import INTERFACE_INTENTS
 from ..patterns import DATE, EMAIL, URL
+from ..progress import Progress
 from ..project.config import load_config
 from ..project.intents import Example, load_examples
 from ..project.knowledge import Entry, Knowledge, load_knowledge, normalize
@@ -214,14 +215,18 @@ class Checker:
         if not path.is_file():
             return
         core = load_core(self.root, today=lambda: self.today)
-        data = load_yaml(path) or {}
-        for item in data.get("questions") or ():
-            reply = core.reply(State(), str(item["text"]))
-            expected = str(item["expect"])
-            answered = "emergency" if reply.emergency else "fallback" if reply.fallback else reply.topic or reply.intent
-            if answered != expected:
-                wording = messages.golden_miss(expected, str(answered))
-                self.add("error", "golden-miss", path, str(item["text"]), wording, line_of(item))
+        questions = (load_yaml(path) or {}).get("questions") or ()
+        with Progress(len(questions), "asking the golden questions", "questions") as progress:
+            for item in questions:
+                reply = core.reply(State(), str(item["text"]))
+                expected = str(item["expect"])
+                answered = (
+                    "emergency" if reply.emergency else "fallback" if reply.fallback else reply.topic or reply.intent
+                )
+                if answered != expected:
+                    wording = messages.golden_miss(expected, str(answered))
+                    self.add("error", "golden-miss", path, str(item["text"]), wording, line_of(item))
+                progress.advance(1)
 
 
 def check_report(
