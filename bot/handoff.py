@@ -72,6 +72,7 @@ class StaffAnswer:
     """A staff answer ready for the user: in their language, or in Finnish with a note."""
 
     chat_id: int
+    user: str
     number: str
     language: str
     text: str
@@ -169,7 +170,9 @@ class Handoff:
             if language != SOURCE_LANGUAGE:
                 lines.append(texts.get("machine_translated", language))
         text = "\n\n".join(lines)
-        return StaffAnswer(int(ticket["chat_id"]), number, language, text, message_id, translated is not None)
+        return StaffAnswer(
+            int(ticket["chat_id"]), str(ticket["user"]), number, language, text, message_id, translated is not None
+        )
 
     def is_after_hours(self, moment: datetime) -> bool:
         """Tell whether a ticket opened now waits for office hours."""

@@ -36,6 +36,8 @@ COUNCIL_SEND, COUNCIL_EDIT, COUNCIL_CANCEL = "council:send", "council:edit", "co
 DELETE_YES, DELETE_NO = "delete:yes", "delete:no"
 _TICKET_REPLY = "ticket:reply:"
 _TICKET_ORIGINAL = "ticket:original:"
+#: SQLite's integer ids fit in 18 digits; longer "ids" are not ids.
+_MAX_ID_DIGITS = 18
 
 
 def action(kind: str, value: str) -> str:
@@ -65,5 +67,6 @@ def original_action(message_id: int) -> str:
 
 
 def original_message_id(pressed: str) -> int | None:
-    """The ticket message id of an original_action, else None."""
-    return int(pressed.removeprefix(_TICKET_ORIGINAL) or 0) if pressed.startswith(_TICKET_ORIGINAL) else None
+    """The ticket message id of an original_action, else None (never an exception, whatever was pressed)."""
+    value = pressed.removeprefix(_TICKET_ORIGINAL) if pressed.startswith(_TICKET_ORIGINAL) else ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= _MAX_ID_DIGITS else None

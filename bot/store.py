@@ -7,9 +7,10 @@ redaction (and only for the retention period). No names, usernames, ids or phone
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -208,16 +209,30 @@ class Store:
         where, params = ("user = ?", [user]) if user else (None, None)
         return list(self.db.table("questions").rows_where(where, params, order_by="id"))
 
-    def claim_update(self, update_id: int) -> bool:
-        """Record a Telegram update as handled; False if it was handled before (a re-delivery)."""
+    def handled(self, update_id: int) -> bool:
+        """Tell whether a Telegram update was handled before (Telegram sent it again after a crash)."""
         try:
-            self.db.execute(
-                "INSERT INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
+            return bool(self.db.execute("SELECT 1 FROM handled_updates WHERE update_id = ?", [update_id]).fetchone())
+        except sqlite3.Error as error:
+            raise StoreError(f"Cannot read the store {self.path}: {error}.") from error
+
+    def mark_handled(self, update_id: int) -> None:
+        """Record a Telegram update as handled, once its answer is sent; again changes nothing."""
+        self._write(
+            lambda: self.db.execute(
+                "INSERT OR IGNORE INTO handled_updates (update_id, handled_at) VALUES (?, ?)",
                 [update_id, self.now().isoformat(timespec="seconds")],
             )
-        except sqlite3.IntegrityError:
-            return False
-        return True
+        )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes that happen all or none: a crash in between leaves none of them."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as error:
+            raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error
 
     def delete_user(self, user: str) -> int:
         """Erase every row that belongs to ``user``; the number of rows removed."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import json
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.app import Services
-from bot.channels.telegram.app import PoliteRateLimiter, build_application
+from bot.channels.telegram.app import MAX_WAITING, PoliteRateLimiter, build_application
 from bot.core import Core
 from bot.settings import Settings
 from bot.store import Store
@@ -36,7 +38,17 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 _JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "entities", "link_preview_options", "reply_parameters"}
-_INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit"}
+_INT_FIELDS = {"chat_id", "message_id", "offset", "timeout", "limit", "reply_to_message_id"}
+#: Between a button's action and its signature (bot.channels.telegram.callbacks).
+SIGNATURE = "~"
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);")
+_TAG = re.compile(r"</?(?:b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|blockquote)(?:\s[^>]*)?>")
+
+
+class RejectedError(Exception):
+    """What Telegram answers with 400: the request is wrong and retrying it cannot help."""
 
 
 @dataclass
@@ -57,6 +69,9 @@ class Peer:
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     inbox: dict[int, list[str]] = field(default_factory=dict)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    black_hole: set[str] = field(default_factory=set)
+    swallowed: int = 0
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition | None = None
@@ -98,6 +113,10 @@ class Peer:
             self._changed.notify_all()
         return int(update["update_id"])
 
+    async def send_update(self, update: dict[str, Any]) -> int:
+        """Telegram delivers ``update`` as it is (an id is added): for odd updates."""
+        return await self._push(dict(update))
+
     async def send_text(
         self,
         chat_id: int,
@@ -128,11 +147,22 @@ class Peer:
         message["edit_date"] = int(time.time())
         return await self._push({"edited_message": message})
 
-    async def press(self, chat_id: int, message: dict[str, Any], data: str, language_code: str = "en") -> int:
-        """A user presses a button with callback ``data`` under the bot's ``message``."""
+    async def press(
+        self, chat_id: int, message: dict[str, Any], action: str, language_code: str = "en", user_id: int | None = None
+    ) -> int:
+        """A user presses the button of ``message`` whose data is ``action`` (signed or not)."""
+        datas = [b["callback_data"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+        data = next((d for d in datas if d == action or d.rpartition(SIGNATURE)[0] == action), None)
+        assert data is not None, f"no button {action!r} under the message, only {datas}"
+        return await self.press_data(chat_id, message, data, language_code, user_id)
+
+    async def press_data(
+        self, chat_id: int, message: dict[str, Any], data: str, language_code: str = "en", user_id: int | None = None
+    ) -> int:
+        """A client sends callback ``data`` for ``message``: any data, as a modified client can."""
         query = {
             "id": str(next(self._message_ids)),
-            "from": self._user(chat_id, language_code),
+            "from": self._user(user_id or chat_id, language_code),
             "message": message,
             "chat_instance": str(chat_id),
             "data": data,
@@ -174,6 +204,13 @@ class Peer:
         await self.wait_until(lambda: len(self.texts(chat_id)) >= count, deadline)
         return self.texts(chat_id)
 
+    async def end_black_hole(self) -> None:
+        """Answer normally again; the swallowed requests get a 502 (their client may be gone)."""
+        assert self._changed
+        async with self._changed:
+            self.black_hole.clear()
+            self._changed.notify_all()
+
     def redeliver(self) -> None:
         """Queue every update again, as Telegram does when a bot died before confirming them."""
         self.updates = list(self.history)
@@ -185,6 +222,13 @@ class Peer:
         if request.match_info["token"] != TOKEN:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         params = _decode(await request.post())
+        if method in self.black_hole:  # never answered: as if the network ate it
+            assert self._changed
+            async with self._changed:
+                self.swallowed += 1
+                self._changed.notify_all()
+                await self._changed.wait_for(lambda: method not in self.black_hole)
+            return web.json_response({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502)
         fault = self.faults.get(method, [None]).pop(0) if self.faults.get(method) else None
         if fault:
             body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": f"Injected {fault.status}"}
@@ -194,7 +238,15 @@ class Peer:
         if method == "getUpdates":
             result: Any = await self._get_updates(params)
         else:
-            result = self._answer(method, params)
+            try:
+                result = self._answer(method, params)
+            except RejectedError as error:
+                self.rejected.append((method, str(error)))
+                assert self._changed
+                async with self._changed:
+                    self._changed.notify_all()
+                body = {"ok": False, "error_code": 400, "description": f"Bad Request: {error}"}
+                return web.json_response(body, status=400)
             self.calls.append((method, params))
             assert self._changed
             async with self._changed:
@@ -216,20 +268,56 @@ class Peer:
         if method == "getMe":
             return BOT_USER
         if method in ("sendMessage", "editMessageText"):
+            _check_message(params)
+            if method == "editMessageText":
+                edited = self.messages.get(params["message_id"])
+                if edited is None:
+                    raise RejectedError("message to edit not found")
+                if edited["text"] == _visible(params) and edited.get("reply_markup") == params.get("reply_markup"):
+                    raise RejectedError(
+                        "message is not modified: specified new message content and reply markup are exactly "
+                        "the same as a current content and reply markup of the message"
+                    )
             message_id = params.get("message_id") or next(self._message_ids)
-            message = {
+            text = _visible(params)
+            message: dict[str, Any] = {
                 "message_id": message_id,
                 "date": int(time.time()),
                 "chat": self._chat(params["chat_id"]),
                 "from": BOT_USER,
-                "text": params["text"],
+                "text": text,
             }
             if "reply_markup" in params:
                 message["reply_markup"] = params["reply_markup"]
             self.messages[message_id] = message
-            self.inbox.setdefault(params["chat_id"], []).append(params["text"])
+            self.inbox.setdefault(params["chat_id"], []).append(text)
             return message
         return True
+
+
+def _visible(params: dict[str, Any]) -> str:
+    """The text as users see it: HTML parsed when parse_mode says so."""
+    text = str(params["text"])
+    return html.unescape(_TAG.sub("", text)) if params.get("parse_mode") == "HTML" else text
+
+
+def _check_message(params: dict[str, Any]) -> None:
+    """Telegram's checks on a message: text present, parsable, not too long; button data at most 64 bytes."""
+    text = str(params.get("text", ""))
+    if params.get("parse_mode") == "HTML":
+        bare = _ENTITY.sub("", _TAG.sub("", text))
+        if "<" in bare or "&" in bare:
+            raise RejectedError("can't parse entities: unsupported start tag or unfinished entity")
+    visible = _visible(params)
+    if not visible.strip():
+        raise RejectedError("message text is empty")
+    if len(visible.encode("utf-16-le")) // 2 > MAX_TEXT:
+        raise RejectedError("message is too long")
+    for row in params.get("reply_markup", {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+                raise RejectedError("BUTTON_DATA_INVALID")
 
 
 def _decode(form: Any) -> dict[str, Any]:
@@ -249,14 +337,16 @@ SECRET = "test-secret-for-pseudonyms"
 
 
 @contextlib.asynccontextmanager
-async def running_bot(core: Core, data_dir: Path, peer: Peer, **settings: Any) -> AsyncIterator[Store]:
+async def running_bot(
+    core: Core, data_dir: Path, peer: Peer, max_waiting: int = MAX_WAITING, **settings: Any
+) -> AsyncIterator[Store]:
     """The real Application polling ``peer``, as `opastin run` runs it with OPASTIN_TELEGRAM_API_URL."""
     config = Settings(
         data_dir=data_dir, telegram_token=TOKEN, telegram_api_url=peer.base_url, **{"secret": SECRET, **settings}
     )
     store = Store.in_dir(data_dir)
     limiter = PoliteRateLimiter(per_chat_rate=0, backoff=0.01)  # no waiting between a test's messages
-    application = build_application(Services(config, ROOT, cores=lambda: core, store=store), limiter)
+    application = build_application(Services(config, ROOT, cores=lambda: core, store=store), limiter, max_waiting)
     async with application:
         await application.start()
         assert application.updater

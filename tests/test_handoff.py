@@ -21,7 +21,7 @@ from bot.names import COUNCIL_ACTION, HANDOFF_ACTION, OUT_OF_SCOPE
 from bot.privacy import pseudonym
 from bot.settings import Settings
 from bot.store import Store
-from tests.botapi import SECRET, TOKEN, Peer, play
+from tests.botapi import SECRET, SIGNATURE, TOKEN, Peer, play
 from tests.conftest import ROOT, with_ranking
 from tests.smtp import SmtpServer, free_port
 from tests.tiny_argos import build_copy_model
@@ -72,7 +72,9 @@ def with_staff(core: Core, data_dir: Path, scenario: Scenario, **settings: Any) 
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
-    return [b["callback_data"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+    """The actions of the message's buttons, without their signatures."""
+    datas = [b["callback_data"] for row in message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+    return [data.rpartition(SIGNATURE)[0] for data in datas]
 
 
 def message_with(peer: Peer, chat: int, action: str) -> dict[str, Any]:

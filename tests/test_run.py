@@ -62,6 +62,8 @@ def test_polling_answers_and_never_logs_the_token(tmp_path: Path) -> None:
     logs = asyncio.run(main())
     assert TOKEN not in logs
     assert "TEST-TOKEN" not in logs
+    assert "Task was destroyed but it is pending" not in logs, "the retention task is cancelled on stop"
+    assert "won't be automatically awaited" not in logs
     assert (tmp_path / "opastin.sqlite").is_file()
 
 

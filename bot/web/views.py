@@ -20,6 +20,7 @@ from starlette.templating import Jinja2Templates
 from telegram import Bot
 
 from ..app import Services
+from ..channels.telegram.callbacks import CallbackSigner
 from ..channels.telegram.staffdesk import send_answer
 from ..core import Core, State
 from ..languages import SUPPORTED
@@ -47,6 +48,7 @@ class Console:
         self.cores = services.cores
         self.handoff = services.handoff
         self.telegram = telegram
+        self.settings = services.settings
         self.check = check
         self._checked: tuple[Any, Sequence[object], Sequence[TableRow]] | None = None
         self.store = services.store
@@ -184,7 +186,7 @@ class Console:
         if answer is None:
             return self.handoff.staff.get("console_ticket_closed")
         async with self.telegram() as bot:
-            await send_answer(bot, self.core.texts, answer)
+            await send_answer(bot, self.core.texts, CallbackSigner(self.settings.pseudonym_key()), answer)
         return self.handoff.staff.get("console_sent_translated" if answer.translated else "console_sent_finnish")
 
     async def unanswered(self, request: Request) -> Response:

@@ -4,6 +4,7 @@ Telegram's rate limits, the handlers of ``bot.py``, and polling or a webhook."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Coroutine
@@ -12,7 +13,7 @@ from urllib.parse import urlparse
 
 from aiolimiter import AsyncLimiter
 from telegram import BotCommand, Message, Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -20,25 +21,31 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
 from ...app import Services
+from ...errors import StoreError
 from ...settings import Settings
 from ...store import Store
 from .bot import TelegramBot
+from .updates import ChatOrderProcessor, LedgerBot, ModelWorker, UpdateLedger
 
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "privacy", "delete")
+#: Telegram's 400 for an edit that would change nothing.
+NOT_MODIFIED = "message is not modified"
 
 
 class PoliteRateLimiter(AIORateLimiter):
     """Telegram's limits (30 messages/s overall, 1/s per chat), and retries that lose nothing.
 
     AIORateLimiter handles 429 (RetryAfter) and the overall and group limits; this adds a limit
-    per private chat and retries on 5xx answers and timeouts, with a growing pause.
+    per private chat and retries on 5xx answers and timeouts, with a growing pause. A 400
+    (BadRequest, which python-telegram-bot derives from NetworkError) is never retried: the
+    same request would fail the same way. An edit that changes nothing ("message is not
+    modified", a double tap) is what was wanted, so it counts as done.
     """
 
     def __init__(self, per_chat_rate: float = 1.0, max_retries: int = 5, backoff: float = 0.5) -> None:
@@ -65,6 +72,10 @@ class PoliteRateLimiter(AIORateLimiter):
         for attempt in range(self.network_retries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest as error:
+                if endpoint.startswith("edit") and NOT_MODIFIED in error.message.lower():
+                    return True
+                raise
             except RetryAfter:
                 raise
             except (NetworkError, TimedOut) as error:
@@ -90,38 +101,72 @@ class _AddressedInGroup(filters.MessageFilter):
 
 
 PURGE_EVERY = 6 * 3600.0
+#: Messages waiting for the model before new ones are told the bot is busy (about 50 ms each).
+MAX_WAITING = 100
 
 
-def _on_start(store: Store) -> Callable[[Application[Any, Any, Any, Any, Any, Any]], Coroutine[Any, Any, None]]:
-    async def start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+class Lifecycle:
+    """What runs beside the handlers while the bot runs: the retention task and the model thread."""
+
+    def __init__(self, store: Store, worker: ModelWorker) -> None:
+        self.store = store
+        self.worker = worker
+        self._retention: asyncio.Task[None] | None = None
+
+    async def started(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Registers the commands and starts applying the retention periods."""
         await application.bot.set_my_commands([BotCommand(command, command) for command in COMMANDS])
-        application.create_task(_purge_regularly(store), name="opastin-retention")
+        self._retention = asyncio.create_task(self._purge_regularly(), name="opastin-retention")
 
-    return start
+    async def stopped(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """Cancels the retention task and lets the model thread finish."""
+        if self._retention:
+            self._retention.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._retention
+        self.worker.close()
 
-
-async def _purge_regularly(store: Store) -> None:
-    """Apply the retention periods now and every few hours while the bot runs."""
-    while True:
-        blanked = store.purge_expired()
-        if blanked:
-            log.info("retention: %d old texts deleted", blanked)
-        await asyncio.sleep(PURGE_EVERY)
+    async def _purge_regularly(self) -> None:
+        """Apply the retention periods now and every few hours while the bot runs."""
+        while True:
+            try:
+                blanked = self.store.purge_expired()
+            except StoreError as error:
+                log.error("retention could not run: %s", error)
+            else:
+                if blanked:
+                    log.info("retention: %d old texts deleted", blanked)
+            await asyncio.sleep(PURGE_EVERY)
 
 
 def build_application(
-    services: Services, rate_limiter: PoliteRateLimiter | None = None
+    services: Services, rate_limiter: PoliteRateLimiter | None = None, max_waiting: int = MAX_WAITING
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application with every handler and the error handler, over the services."""
     settings = services.settings
     if not settings.telegram_token:
         raise ValueError("build_application needs OPASTIN_TELEGRAM_TOKEN")
-    builder = ApplicationBuilder().token(settings.telegram_token).rate_limiter(rate_limiter or PoliteRateLimiter())
-    if settings.telegram_api_url:
-        builder = builder.base_url(settings.telegram_api_url).base_file_url(settings.telegram_api_url)
-    application = builder.post_init(_on_start(services.store)).concurrent_updates(False).build()
-    bot = TelegramBot(services.cores, services.store, settings, application.bot, services.handoff, services.mail)
-    application.add_handler(TypeHandler(Update, bot.skip_handled), group=-1)
+    ledger = UpdateLedger()
+    telegram = LedgerBot(
+        settings.telegram_token,
+        base_url=settings.telegram_api_url or "https://api.telegram.org/bot",
+        base_file_url=settings.telegram_api_url or "https://api.telegram.org/file/bot",
+        rate_limiter=rate_limiter or PoliteRateLimiter(),
+        ledger=ledger,
+    )
+    worker = ModelWorker(max_waiting)
+    lifecycle = Lifecycle(services.store, worker)
+    application = (
+        ApplicationBuilder()
+        .bot(telegram)
+        .concurrent_updates(ChatOrderProcessor(ledger, services.store))
+        .post_init(lifecycle.started)
+        .post_stop(lifecycle.stopped)
+        .build()
+    )
+    bot = TelegramBot(
+        services.cores, services.store, settings, application.bot, services.handoff, services.mail, worker
+    )
     if settings.staff_chat_id:
         staff = filters.Chat(settings.staff_chat_id) & filters.TEXT & filters.REPLY
         application.add_handler(MessageHandler(staff, bot.desk.staff_reply))
@@ -133,7 +178,8 @@ def build_application(
     ):  # fmt: skip
         application.add_handler(CommandHandler(command, handler))
     addressed = _AddressedInGroup()
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, bot.edited))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED & addressed, bot.edited))
+    application.add_handler(MessageHandler(filters.COMMAND & addressed, bot.help))  # /foo, /stop: the help
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed, bot.message))
     application.add_handler(CallbackQueryHandler(bot.button))
     application.add_handler(

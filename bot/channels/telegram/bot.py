@@ -12,10 +12,12 @@ from collections.abc import Callable, Sequence
 
 from telegram import Bot, CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
 
 from ... import names
 from ...core import Button, Core, Reply, State
+from ...errors import StoreError
 from ...handoff import Handoff
 from ...languages import FALLBACK_LANGUAGE, SUPPORTED
 from ...mail import MailSettings
@@ -23,8 +25,10 @@ from ...names import DELETE_NO, DELETE_YES, LANGUAGE
 from ...privacy import pseudonym
 from ...settings import Settings
 from ...store import Store
-from .render import keyboard, render_html, split_message
-from .staffdesk import StaffDesk
+from .callbacks import CallbackSigner
+from .render import html_parts, keyboard
+from .staffdesk import StaffDesk, send_parts
+from .updates import BusyError, ModelWorker
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +62,16 @@ class TelegramBot:
         application_bot: Bot,
         handoff: Handoff,
         mail: MailSettings | None,
+        worker: ModelWorker,
     ) -> None:
         self.cores = cores
+        self.worker = worker
         self.application_bot = application_bot
         self.store = store
         self.secret = settings.pseudonym_key()
+        self.signer = CallbackSigner(self.secret)
         self.rate = UserRate(settings.rate_limit)
+        self.unsaved: set[str] = set()  # users told that the store cannot be written
         self.desk = StaffDesk(self, cores, store, handoff, settings, mail)
 
     @property
@@ -96,50 +104,68 @@ class TelegramBot:
         """Interface string ``key`` in the user's language."""
         return self.core.texts.get(key, self.language(update), **values)
 
-    def save(self, update: Update, reply: Reply, question: str | None = None, **flags: bool) -> None:
-        """Keep the reply's state, and the question (redacted) for statistics."""
+    async def save(self, update: Update, reply: Reply, question: str | None = None, **flags: bool) -> None:
+        """Keep the reply's state, the question (redacted) for statistics, and that the update is handled.
+
+        Called after the answer was sent; all in one transaction, so a crash either keeps all
+        (and the re-delivered update is skipped) or nothing (and it is answered again).
+        A store that cannot be written (a full disk) is logged once and told to each user once.
+        """
         key = self.user_key(update)
         if key is None:
             return
-        self.store.save_state(key, reply.state, **flags)
-        if question is not None:
-            self.store.record_question(key, question, reply)
+        try:
+            with self.store.transaction():
+                self.store.save_state(key, reply.state, **flags)
+                if question is not None:
+                    self.store.record_question(key, question, reply)
+                self.store.mark_handled(update.update_id)
+        except StoreError as error:
+            if not self.unsaved:
+                log.error("the store cannot be written; answering without keeping anything: %s", error)
+            if key not in self.unsaved:
+                self.unsaved.add(key)
+                await self.send(update, self.text(update, "store_unavailable"))
+            return
+        if self.unsaved:
+            log.warning("the store can be written again")
+            self.unsaved.clear()
 
-    async def send(self, message: Message, text: str, buttons: Sequence[Button] = (), per_row: int = 2) -> None:
-        """Send ``text`` as escaped HTML, split to Telegram's limit, buttons under the last part."""
-        parts = split_message(render_html(text))
+    def signs_for(self, user: str | None, chat_id: int) -> Callable[[str], str]:
+        """Signs button actions so that only ``user`` can press them, only in ``chat_id``."""
+        return lambda action: self.signer.sign(action, user or "", chat_id)
+
+    async def send(self, update: Update, text: str, buttons: Sequence[Button] = (), per_row: int = 2) -> None:
+        """Answer in the update's chat: escaped HTML, split to Telegram's limit, buttons under the last part."""
+        message = update.effective_message
+        if message is None:
+            return
+        sign = self.signs_for(self.user_key(update), message.chat_id)
+        parts = html_parts(text)
         for index, part in enumerate(parts):
-            markup = keyboard(buttons, per_row) if index == len(parts) - 1 else None
+            markup = keyboard(buttons, sign, per_row) if index == len(parts) - 1 else None
             await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
 
-    async def send_to_chat(self, chat_id: int, text: str, buttons: Sequence[Button] = ()) -> None:
+    async def send_to_chat(self, chat_id: int, user: str, text: str, buttons: Sequence[Button] = ()) -> None:
         """Send ``text`` to a chat the user is not writing in right now (a staff answer)."""
-        for index, part in enumerate(parts := split_message(render_html(text))):
-            markup = keyboard(buttons, 1) if index == len(parts) - 1 else None
-            await self.application_bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await send_parts(self.application_bot, chat_id, text, buttons, self.signs_for(user, chat_id))
 
     async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> int:
-        """Send plain ``text`` to a chat (the staff group), as a reply when ``reply_to`` is given;
-        the id of the message sent."""
-        sent = await self.application_bot.send_message(chat_id, text, reply_to_message_id=reply_to)
-        return sent.message_id
+        """Send plain ``text`` to a chat (the staff group), split, as a reply when ``reply_to`` is given;
+        the id of the last message sent (the one that says how to answer)."""
+        sent = await send_parts(self.application_bot, chat_id, text, reply_to_message_id=reply_to)
+        return sent[-1].message_id
 
     def is_mine(self, user_id: int) -> bool:
         """Tell whether ``user_id`` is this bot (a reply to one of its own messages)."""
         return user_id == self.application_bot.id
 
-    async def send_reply(self, message: Message, reply: Reply) -> None:
+    async def send_reply(self, update: Update, reply: Reply) -> None:
         """Send a core Reply."""
         per_row = 2 if len(reply.buttons) > 4 else 1
-        await self.send(message, reply.text, reply.buttons, per_row)
+        await self.send(update, reply.text, reply.buttons, per_row)
 
     # Handlers -----------------------------------------------------------------------------
-
-    async def skip_handled(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stops an update that was handled before a restart from being answered twice."""
-        if not self.store.claim_update(update.update_id):
-            log.info("update %d was handled before; skipped", update.update_id)
-            raise ApplicationHandlerStop
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Greets the user, shows the privacy notice and asks for the language."""
@@ -151,8 +177,8 @@ class TelegramBot:
         privacy = self.core.texts.get("privacy_notice", language)
         choose = self.core.texts.get("choose_language", language)
         reply = Reply(text=f"{welcome}\n\n{privacy}\n\n{choose}", state=state, language=language)
-        await self.send(update.effective_message, reply.text, self.language_buttons(), per_row=3)
-        self.save(update, reply, privacy_notice_shown=True)
+        await self.send(update, reply.text, self.language_buttons(), per_row=3)
+        await self.save(update, reply, privacy_notice_shown=True)
 
     def language_buttons(self) -> tuple[Button, ...]:
         """The supported languages by their own names."""
@@ -163,43 +189,43 @@ class TelegramBot:
     async def choose_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the language picker."""
         if update.effective_message:
-            await self.send(update.effective_message, self.text(update, "choose_language"), self.language_buttons(), 3)
+            await self.send(update, self.text(update, "choose_language"), self.language_buttons(), 3)
 
     async def choose_municipality(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the municipality picker."""
         if update.effective_message:
             text = self.text(update, "choose_municipality")
-            await self.send(update.effective_message, text, self.core.municipality_buttons())
+            await self.send(update, text, self.core.municipality_buttons())
 
     async def topics(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the topic buttons."""
         if update.effective_message:
             language = self.language(update)
-            await self.send(update.effective_message, self.text(update, "topics"), self.core.topic_buttons(language), 1)
+            await self.send(update, self.text(update, "topics"), self.core.topic_buttons(language), 1)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Says what the bot can do and lists the commands."""
         if update.effective_message:
-            await self.send(update.effective_message, self.text(update, "help"))
+            await self.send(update, self.text(update, "help"))
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the privacy notice."""
         if update.effective_message:
-            await self.send(update.effective_message, self.text(update, "privacy_notice"))
-            self.save(update, Reply("", self.state(update), self.language(update)), privacy_notice_shown=True)
+            await self.send(update, self.text(update, "privacy_notice"))
+            await self.save(update, Reply("", self.state(update), self.language(update)), privacy_notice_shown=True)
 
     async def contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Tells where a person can help."""
         if update.effective_message:
             reply = self.core.select(self.state(update), names.action(names.TOPIC, names.HUMAN_CONTACT))
-            await self.send_reply(update.effective_message, reply)
-            self.save(update, reply)
+            await self.send_reply(update, reply)
+            await self.save(update, reply)
 
     async def council(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Starts the council e-mail helper: the user writes, sees the Finnish, and confirms."""
         if update.effective_message and context.user_data is not None:
             context.user_data["awaiting"] = "council"
-            await update.effective_message.reply_text(self.text(update, "council_write"))
+            await self.send(update, self.text(update, "council_write"))
 
     async def delete(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks for confirmation before erasing everything stored about the user."""
@@ -208,7 +234,7 @@ class TelegramBot:
                 Button(self.text(update, "delete_yes"), DELETE_YES),
                 Button(self.text(update, "delete_no"), DELETE_NO),
             )
-            await self.send(update.effective_message, self.text(update, "delete_confirm"), buttons)
+            await self.send(update, self.text(update, "delete_confirm"), buttons)
 
     async def message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers a text message with the core's reply."""
@@ -219,14 +245,18 @@ class TelegramBot:
         over = self.rate.over(key)
         if over:
             if over == 1:  # say it once, not to every further message
-                await message.reply_text(self.text(update, "slow_down"))
+                await self.send(update, self.text(update, "slow_down"))
             return
         text = self.strip_mention(message.text, context)
         if await self.desk.take_text(update, context, text):
             return
-        reply = self.core.reply(self.state(update), text)
-        await self.send_reply(message, reply)
-        self.save(update, reply, question=text)
+        try:
+            reply = await self.worker.run(self.core.reply, self.state(update), text)
+        except BusyError:
+            await self.send(update, self.text(update, "busy"))
+            return
+        await self.send_reply(update, reply)
+        await self.save(update, reply, question=text)
         self.desk.remember(context, reply, text)
 
     def strip_mention(self, text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -240,23 +270,35 @@ class TelegramBot:
         if query is None:
             return
         await query.answer()
-        action = query.data or ""
+        chat_id = query.message.chat.id if isinstance(query.message, Message) else None
+        action = self.signer.verify(query.data, self.user_key(update), chat_id)
+        if action is None:
+            await self.refuse(update, "a button not signed for this user and chat")
+            return
         if action in (DELETE_YES, DELETE_NO):
             await self.confirm_delete(update, query, action == DELETE_YES)
             return
         if await self.desk.take_button(update, context, action):
             return
-        state = self.state(update)
-        reply = self.core.select(state, action)
+        try:
+            reply = await self.worker.run(self.core.select, self.state(update), action)
+        except BusyError:
+            await self.send(update, self.text(update, "busy"))
+            return
         if isinstance(query.message, Message):
             if names.parse_action(action)[0] == LANGUAGE and not reply.fallback:
                 text = f"{self.core.texts.get('welcome', reply.language)}\n\n"
                 text += self.core.texts.get("choose_municipality", reply.language)
-                await query.message.edit_text(render_html(text), parse_mode=ParseMode.HTML,
-                                              reply_markup=keyboard(self.core.municipality_buttons()))  # fmt: skip
+                await self.edit(update, query.message, text, self.core.municipality_buttons())
             else:
-                await self.send_reply(query.message, reply)
-        self.save(update, reply)
+                await self.send_reply(update, reply)
+        await self.save(update, reply)
+
+    async def refuse(self, update: Update, what: str) -> None:
+        """Answers a forged, foreign or outdated button with the stale-button reply; logs no content."""
+        log.warning("refused %s (update %d)", what, update.update_id)
+        if isinstance(update.effective_message, Message):
+            await self.send_reply(update, self.core.select(self.state(update), ""))
 
     async def confirm_delete(self, update: Update, query: CallbackQuery, confirmed: bool) -> None:
         """Erases the user's data after the confirmation button, or leaves it."""
@@ -267,17 +309,29 @@ class TelegramBot:
             log.info("a user erased their data (%d rows)", removed)
         text = self.core.texts.get("delete_done" if confirmed else "delete_cancelled", language)
         if isinstance(query.message, Message):
-            await query.message.edit_text(render_html(text), parse_mode=ParseMode.HTML)
+            await self.edit(update, query.message, text)
+
+    async def edit(self, update: Update, message: Message, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Replace the text of the bot's ``message``; a new message when Telegram refuses the edit."""
+        sign = self.signs_for(self.user_key(update), message.chat_id)
+        parts = html_parts(text)
+        try:
+            if len(parts) == 1:
+                await message.edit_text(parts[0], parse_mode=ParseMode.HTML, reply_markup=keyboard(buttons, sign))
+                return
+        except BadRequest as error:  # e.g. "message can't be edited": too old
+            log.info("edit refused (%s); sending a new message", error.message)
+        await self.send(update, text, buttons)
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Says politely that only text messages are understood."""
         if update.effective_message:
-            await update.effective_message.reply_text(self.text(update, "unsupported_message"))
+            await self.send(update, self.text(update, "unsupported_message"))
 
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Says that edits are not read: send the question again."""
         if update.edited_message:
-            await update.edited_message.reply_text(self.text(update, "edited_message"))
+            await self.send(update, self.text(update, "edited_message"))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Logs the error with an incident id and tells the user politely, in their language."""
@@ -290,6 +344,6 @@ class TelegramBot:
                 language = FALLBACK_LANGUAGE
             text = self.core.texts.get("error", language, incident=incident)
             try:
-                await update.effective_message.reply_text(text)
+                await self.send(update, text)
             except Exception:
                 log.exception("incident %s: could not tell the user", incident)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
@@ -18,31 +19,41 @@ def render_html(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def split_message(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """``text`` in parts of at most ``limit`` characters, cut at paragraphs, lines or spaces."""
+def _units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def html_parts(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Plain ``text`` as escaped HTML parts of at most ``limit`` units, cut at whitespace.
+
+    The text is cut before it is escaped, so no part can end inside an entity such as ``&amp;``;
+    the escaped size is what is measured, so no part is over the limit once escaped.
+    """
     parts: list[str] = []
-    while len(text) > limit:
-        cut = max(text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+    rest = text.strip()
+    while rest:
+        sizes = list(accumulate(_units(render_html(char)) for char in rest))
+        if sizes[-1] <= limit:
+            parts.append(render_html(rest))
+            break
+        fits = next(index for index, size in enumerate(sizes) if size > limit)  # rest[:fits] fits
+        cut = max(rest.rfind("\n\n", 0, fits + 1), rest.rfind("\n", 0, fits + 1), rest.rfind(" ", 0, fits + 1))
         if cut <= 0:
-            cut = limit
-        else:
-            # never cut inside an HTML entity such as &amp;
-            amp = text.rfind("&", 0, cut)
-            if amp != -1 and ";" not in text[amp:cut]:
-                cut = amp
-        parts.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        parts.append(text)
+            cut = fits
+        parts.append(render_html(rest[:cut].rstrip()))
+        rest = rest[cut:].lstrip()
     return parts
 
 
-def keyboard(buttons: Sequence[Button], per_row: int = BUTTONS_PER_ROW) -> InlineKeyboardMarkup | None:
-    """Inline keyboard of the reply's buttons, ``per_row`` to a row."""
+def keyboard(
+    buttons: Sequence[Button], sign: Callable[[str], str], per_row: int = BUTTONS_PER_ROW
+) -> InlineKeyboardMarkup | None:
+    """Inline keyboard of the reply's buttons, ``per_row`` to a row, their actions signed."""
     if not buttons:
         return None
     rows = [
-        [InlineKeyboardButton(b.label, callback_data=b.action) for b in buttons[i : i + per_row]]
+        [InlineKeyboardButton(b.label, callback_data=sign(b.action)) for b in buttons[i : i + per_row]]
         for i in range(0, len(buttons), per_row)
     ]
     return InlineKeyboardMarkup(rows)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from functools import partial
+from typing import Any, Protocol
 
 from telegram import Bot, Message, Update
 from telegram.constants import ParseMode
@@ -32,7 +33,8 @@ from ...names import (
 from ...project.texts import Texts
 from ...settings import Settings
 from ...store import Store
-from .render import keyboard, render_html, split_message
+from .callbacks import CallbackSigner
+from .render import html_parts, keyboard
 
 log = logging.getLogger(__name__)
 AWAITING = "awaiting"
@@ -59,12 +61,16 @@ class Outbox(Protocol):
         """Interface string ``key`` in the user's language."""
         ...
 
-    async def send(self, message: Message, text: str, buttons: Sequence[Button] = (), per_row: int = 2) -> None:
-        """Answer ``message`` with ``text`` and buttons."""
+    async def send(self, update: Update, text: str, buttons: Sequence[Button] = (), per_row: int = 2) -> None:
+        """Answer in the update's chat with ``text`` and buttons."""
         ...
 
-    async def send_to_chat(self, chat_id: int, text: str, buttons: Sequence[Button] = ()) -> None:
-        """Send ``text`` to a chat the user is not writing in right now."""
+    async def send_to_chat(self, chat_id: int, user: str, text: str, buttons: Sequence[Button] = ()) -> None:
+        """Send ``text`` to a chat ``user`` is not writing in right now."""
+        ...
+
+    async def refuse(self, update: Update, what: str) -> None:
+        """Answer a button that is not the pressing user's with the stale-button reply."""
         ...
 
     async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> int:
@@ -84,12 +90,22 @@ def answer_buttons(texts: Texts, answer: StaffAnswer) -> tuple[Button, ...]:
     )
 
 
-async def send_answer(bot: Bot, texts: Texts, answer: StaffAnswer) -> None:
-    """Send a staff answer through any Bot (the console has no running Application)."""
-    parts = split_message(render_html(answer.text))
+async def send_parts(
+    bot: Bot, chat_id: int, text: str, buttons: Sequence[Button] = (), sign: Callable[[str], str] = str, **kwargs: Any
+) -> list[Message]:
+    """Send plain ``text`` to ``chat_id`` as escaped HTML parts under Telegram's limit, buttons under the last."""
+    parts = html_parts(text)
+    sent = []
     for index, part in enumerate(parts):
-        markup = keyboard(answer_buttons(texts, answer), 1) if index == len(parts) - 1 else None
-        await bot.send_message(answer.chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup)
+        markup = keyboard(buttons, sign, 1) if index == len(parts) - 1 else None
+        sent.append(await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup, **kwargs))
+    return sent
+
+
+async def send_answer(bot: Bot, texts: Texts, signer: CallbackSigner, answer: StaffAnswer) -> None:
+    """Send a staff answer through any Bot (the console has no running Application)."""
+    sign = partial(signer.sign, user=answer.user, chat_id=answer.chat_id)
+    await send_parts(bot, answer.chat_id, answer.text, answer_buttons(texts, answer), sign)
 
 
 class StaffDesk:
@@ -130,12 +146,12 @@ class StaffDesk:
         elif awaiting == "council":
             await self.preview_council(update, context, message, text)
         elif isinstance(awaiting, str) and (number := ticket_reply_number(awaiting)) is not None:
-            forward = self.handoff.follow_up(number, text)
+            forward = self.handoff.follow_up(number, text) if self.owns(update, number) else None
             if forward:
                 await self.to_staff(forward)
-                await message.reply_text(self.bot.text(update, "handoff_sent", ticket=number))
+                await self.bot.send(update, self.bot.text(update, "handoff_sent", ticket=number))
             else:
-                await message.reply_text(self.bot.text(update, "ticket_closed", ticket=number))
+                await self.bot.send(update, self.bot.text(update, "ticket_closed", ticket=number))
         return True
 
     async def take_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> bool:
@@ -151,24 +167,35 @@ class StaffDesk:
                 await self.open_ticket(update, message, question)
             else:
                 data[AWAITING] = "ticket"
-                await message.reply_text(self.bot.text(update, "handoff_write"))
-        elif ticket_reply_number(action) is not None:
+                await self.bot.send(update, self.bot.text(update, "handoff_write"))
+        elif (number := ticket_reply_number(action)) is not None:
+            if not self.owns(update, number):
+                await self.bot.refuse(update, "a ticket reply button of another user")
+                return True
             data[AWAITING] = action
-            await message.reply_text(self.bot.text(update, "handoff_write"))
+            await self.bot.send(update, self.bot.text(update, "handoff_write"))
         elif (message_id := original_message_id(action)) is not None:
             original = self.store.ticket_message(message_id)
-            await message.reply_text(str(original["original"]) if original and original["original"] else "-")
+            if original is None or not self.owns(update, str(original["ticket"])):
+                await self.bot.refuse(update, "a ticket original button of another user")
+                return True
+            await self.bot.send(update, str(original["original"] or "-"))
         elif action in (COUNCIL_ACTION, COUNCIL_EDIT):
             data[AWAITING] = "council"
-            await message.reply_text(self.bot.text(update, "council_write"))
+            await self.bot.send(update, self.bot.text(update, "council_write"))
         elif action == COUNCIL_SEND:
             await self.send_council(update, context, message)
         elif action == COUNCIL_CANCEL:
             data.pop(COUNCIL_DRAFT, None)
-            await message.reply_text(self.bot.text(update, "cancelled"))
+            await self.bot.send(update, self.bot.text(update, "cancelled"))
         else:
             return False
         return True
+
+    def owns(self, update: Update, number: str) -> bool:
+        """Tell whether ticket ``number`` is the pressing user's own."""
+        ticket = self.store.ticket(number)
+        return ticket is not None and ticket["user"] == self.bot.user_key(update)
 
     async def open_ticket(self, update: Update, message: Message, question: str) -> None:
         """Open a ticket with the user's consent (their tap), tell staff, tell the user."""
@@ -182,7 +209,7 @@ class StaffDesk:
         lines = [self.bot.text(update, "handoff_sent", ticket=forward.number)]
         if self.handoff.is_after_hours(datetime.now()) and self.settings.office_hours:
             lines.append(self.bot.text(update, "handoff_outside_hours", hours=self.settings.office_hours))
-        await message.reply_text("\n\n".join(lines))
+        await self.bot.send(update, "\n\n".join(lines))
 
     async def to_staff(self, forward: Forward) -> None:
         """Show the ticket in the staff group and, when configured, in the service mailbox."""
@@ -191,7 +218,7 @@ class StaffDesk:
         if self.settings.staff_chat_id:
             first = ticket["staff_message_id"] if ticket else None
             sent = await self.bot.post(self.settings.staff_chat_id, text, reply_to=first)
-            if not first:
+            if not first:  # staff reply to the last part, which says so
                 self.store.set_staff_message(number, sent)
         if self.mail and self.settings.service_email:
             try:
@@ -230,7 +257,9 @@ class StaffDesk:
 
     async def deliver(self, answer: StaffAnswer) -> None:
         """Send a staff answer to the user with the Finnish original one tap away."""
-        await self.bot.send_to_chat(answer.chat_id, answer.text, answer_buttons(self.cores().texts, answer))
+        await self.bot.send_to_chat(
+            answer.chat_id, answer.user, answer.text, answer_buttons(self.cores().texts, answer)
+        )
 
     async def preview_council(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str
@@ -248,13 +277,13 @@ class StaffDesk:
             Button(texts.get("council_edit_button", language), COUNCIL_EDIT),
             Button(texts.get("cancel_button", language), COUNCIL_CANCEL),
         )
-        await self.bot.send(message, "\n\n".join(lines), buttons, per_row=3)
+        await self.bot.send(update, "\n\n".join(lines), buttons, per_row=3)
 
     async def send_council(self, update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message) -> None:
         """Send the draft to the council by e-mail, or give the Finnish text to copy and the web page."""
         draft = context.user_data.pop(COUNCIL_DRAFT, None) if context.user_data is not None else None
         if not draft:
-            await message.reply_text(self.bot.text(update, "stale_button"))
+            await self.bot.send(update, self.bot.text(update, "stale_button"))
             return
         text, language = draft
         finnish, reply_to = self.handoff.council_draft(text, language)
@@ -267,12 +296,12 @@ class StaffDesk:
                 )
             except MailError as error:
                 log.error("council message not sent: %s", error)
-                await message.reply_text(self.bot.text(update, "send_failed"))
+                await self.bot.send(update, self.bot.text(update, "send_failed"))
                 if context.user_data is not None:
                     context.user_data[COUNCIL_DRAFT] = draft  # nothing lost: the user can press send again
                 return
-            await message.reply_text(self.bot.text(update, "council_sent"))
+            await self.bot.send(update, self.bot.text(update, "council_sent"))
             return
         page = self.handoff.council_web_page()
-        await self.bot.send(message, self.bot.text(update, "council_copy", url=page))
-        await self.bot.send(message, finnish or text)
+        await self.bot.send(update, self.bot.text(update, "council_copy", url=page))
+        await self.bot.send(update, finnish or text)
