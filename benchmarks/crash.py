@@ -24,7 +24,6 @@ from bot.app import load_core
 from tests.botapi import TOKEN, Peer
 from tests.conftest import ROOT
 
-OPASTIN = Path(sys.executable).parent / "opastin"
 #: Messages whose answers tell them apart.
 MESSAGES = ("/help", "/privacy", "Where is Kajaani Info?", "When is Walk and Talk?")
 
@@ -39,9 +38,10 @@ async def start_bot(peer: Peer, data_dir: Path) -> asyncio.subprocess.Process:
         "OPASTIN_SECRET": "crash-benchmark",
         "OPASTIN_RATE_LIMIT": "1000",
     }
-    return await asyncio.create_subprocess_exec(
-        str(OPASTIN), "run", cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
-    )
+    return await asyncio.create_subprocess_exec(  # this checkout's code, whatever .venv points at
+        sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def label(text: str, help_text: str, privacy: str) -> str:
