@@ -116,7 +116,7 @@ def test_fallbacks_in_a_row_are_counted_and_reset_by_an_answer(core: Core) -> No
 def test_a_language_without_text_gets_english_with_a_line_saying_so(core: Core) -> None:
     without_somali = Core(core.knowledge, core.texts, core.nlu, {}, today=core.today)
     reply = without_somali.reply(State(language="so", language_chosen=True), "Where is Kajaani Info?")
-    english = core.knowledge.entry_for("service_point", None)
+    english = core.knowledge.entry("service_point")
     assert english is not None
     assert reply.translation == "none"
     assert english.text["en"] in reply.text
@@ -126,7 +126,7 @@ def test_a_language_without_text_gets_english_with_a_line_saying_so(core: Core) 
 def test_finnish_gets_the_finnish_source_text(core: Core) -> None:
     reply = ask(core, "Missä Kajaani Info sijaitsee ja milloin se on auki?")
     assert (reply.language, reply.translation) == ("fi", "curated")
-    entry = core.knowledge.entry_for("service_point", None)
+    entry = core.knowledge.entry("service_point")
     assert entry is not None
     assert reply.text.startswith(entry.text["fi"][:40])
 

@@ -80,6 +80,8 @@ class Knowledge:
     allowed_facts: Mapping[str, str] = field(default_factory=dict)
     topics: tuple[str, ...] = ()
     glossary: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Intent -> intent whose entry of a municipality answers where the first has none of its own.
+    answered_by: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def _by_intent(self) -> dict[str, tuple[Entry, ...]]:
@@ -136,14 +138,19 @@ class Knowledge:
         """Tell whether the answer to ``intent`` differs between municipalities."""
         return any(entry.municipality for entry in self.entries_for(intent))
 
+    def own_entry(self, intent: str, municipality: str) -> Entry | None:
+        """The entry of ``municipality`` for ``intent``, or of the intent that answers for it."""
+        for candidate in (intent, self.answered_by.get(intent)):
+            for entry in self.entries_for(candidate) if candidate else ():
+                if entry.municipality == municipality:
+                    return entry
+        return None
+
     def entry_for(self, intent: str, municipality: str | None) -> Entry | None:
         """The entry answering ``intent`` for ``municipality``: its own, else the general one."""
-        entries = self.entries_for(intent)
-        for entry in entries:
-            if entry.municipality == municipality:
-                return entry
-        general = [entry for entry in entries if entry.municipality is None]
-        return general[0] if general else None
+        own = self.own_entry(intent, municipality) if municipality else None
+        general = [entry for entry in self.entries_for(intent) if entry.municipality is None]
+        return own or (general[0] if general else None)
 
     @cached_property
     def _by_id(self) -> dict[str, Entry]:
@@ -202,6 +209,10 @@ def load_knowledge(root: Path, region: str) -> Knowledge:
         emergency_phrases=_load_emergency(root / "emergency.yml"),
         allowed_facts=_load_allowed_facts(root / "allowed_facts.yml"),
         topics=tuple(str(intent) for intent in region_data.get("topics") or ()),
+        answered_by={
+            str(intent): str(other)
+            for intent, other in _mapping(region_data.get("answered_by") or {}, region_file, "answered_by").items()
+        },
         glossary=_load_glossary(root / "glossary.yml"),
     )
 
