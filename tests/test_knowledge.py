@@ -10,7 +10,7 @@ from bot.core import Core
 from bot.errors import DataError
 from bot.project.intents import load_examples
 from bot.project.knowledge import load_knowledge
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_project
 
 INTERFACE_INTENTS = {"greet", "thanks", "out_of_scope", "emergency"}
 
@@ -97,3 +97,27 @@ def test_an_entry_without_english_text_is_refused(tmp_path: Path) -> None:
     events.write_text(text.replace("      en: ", "      xx: "), encoding="utf-8")
     with pytest.raises(DataError, match="has no 'en' text"):
         load_knowledge(knowledge, "kainuu")
+
+
+def test_a_municipality_without_a_service_point_entry_gets_its_low_threshold_guidance() -> None:
+    knowledge = load_knowledge(ROOT / "knowledge", "kainuu")
+    sotkamo = knowledge.entry_for("service_point", "Sotkamo")
+    assert (sotkamo.id if sotkamo else None) == "low_threshold_guidance_sotkamo"
+    own = knowledge.entry_for("service_point", "Taivalkoski")
+    assert (own.id if own else None) == "service_point_taivalkoski"
+    kajaani = knowledge.entry_for("service_point", "Kajaani")
+    assert (kajaani.id if kajaani else None) == "service_point"
+    assert (
+        knowledge.entry_for("service_point", None) is None
+    )  # no general entry: without a municipality the core answers with Kajaani's and asks
+
+
+def test_answered_by_must_be_a_mapping(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    region = root / "knowledge" / "kainuu" / "region.yml"
+    text = region.read_text(encoding="utf-8").replace(
+        "answered_by: {service_point: low_threshold_guidance}", "answered_by: [service_point]"
+    )
+    region.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="mapping"):
+        load_knowledge(root / "knowledge", "kainuu")
