@@ -184,7 +184,7 @@ class Handoff:
         return self.translate(text, language, SOURCE_LANGUAGE), found.group(0) if found else None
 
     def council_web_page(self) -> str:
-        """The council's web page from the knowledge base, where its e-mail address is published."""
+        """The council's web page from the knowledge base (the sources do not give its e-mail address)."""
         entry = self.cores().knowledge.entry_for(COUNCIL_CONTACT, None)
         pages = [fact for fact in entry.facts if fact.startswith("http")] if entry else []
         return pages[0] if pages else ""
