@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
@@ -16,7 +17,7 @@ from ..project.translations import CATALOG_LANGUAGES, FIELDS, TEMPLATE, context
 
 def template(knowledge: Knowledge, root: Path) -> Catalog:
     """The template catalog: every entry's Finnish title and text, with notes for translators."""
-    catalog = Catalog(project="Opastin knowledge", locale=None, charset="utf-8")
+    catalog = _catalog(None)
     for entry in knowledge.entries:
         notes = [f"en: {entry.title['en'] if field == 'title' else entry.text['en']}" for field in FIELDS]
         for field, note in zip(FIELDS, notes, strict=True):
@@ -39,9 +40,23 @@ def update_catalogs(
     _write(folder / TEMPLATE, fresh)
     for language in languages:
         path = folder / f"{language}.po"
-        catalog = read_catalog(path) if path.is_file() else Catalog(locale=language, project="Opastin knowledge")
+        catalog = read_catalog(path) if path.is_file() else _catalog(language)
         catalog.update(fresh, update_creation_date=False)
         _write(path, catalog)
+
+
+def _catalog(language: str | None) -> Catalog:
+    """A new catalog whose header names no placeholder person, team or e-mail address."""
+    catalog = Catalog(locale=language, project="Opastin knowledge", version="1", charset="utf-8")
+    name = Locale.parse(language).english_name if language else None
+    catalog.msgid_bugs_address = ""
+    catalog.last_translator = "draft, not yet reviewed by a native speaker"
+    catalog.language_team = f"{name} translators of Opastin (no team address yet)" if name else ""
+    title = f"{name} ({language})" if name else "the template"
+    catalog.header_comment = (
+        f"# Opastin knowledge translations: {title}.\n# translations/REVIEW.md says what a reviewer reads first."
+    )
+    return catalog
 
 
 def _write(path: Path, catalog: Catalog) -> None:

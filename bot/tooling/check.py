@@ -26,6 +26,7 @@ from ..project.texts import load_texts
 from ..project.translations import Translation, load_translations
 from ..project.yamlfile import line_of, load_yaml
 from . import messages
+from .content_rules import check_content
 from .problems import Problem, TranslationRow, Wording, problem
 from .rasa_validate import validate_nlu
 
@@ -57,6 +58,7 @@ class Checker:
             self.check_intents()
             self.check_facts()
             self.check_dates_and_gaps()
+            self.check_content()
             self.check_translations()
             self.check_rasa()
             if golden and not any(p.severity == "error" for p in self.problems):
@@ -170,6 +172,15 @@ class Checker:
                 self.add(
                     "warning", "event-over", entry.path, entry.id, messages.event_over(max(entry.dates)), entry.line
                 )
+
+    def check_content(self) -> None:
+        """Right for every municipality, current today, reachable; translations keep terms and facts."""
+        assert self.knowledge is not None
+        folder = self.root / "knowledge" / "sources"
+        sources = [path for path in sorted(folder.glob("*")) if path.name in self.knowledge.sources]
+        known = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+        for found in check_content(self.knowledge, self.translations, self.root, self.today, known):
+            self.add(found.severity, found.rule, found.path, found.item, found.wording, found.line)
 
     def check_translations(self) -> None:
         """Outdated translations are warnings; missing and draft ones are listed in the table."""
