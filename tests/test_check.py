@@ -174,3 +174,70 @@ def test_rasa_problems_are_reported_too(tree: Path) -> None:
     assert [(p.rule, p.path, p.item) for p in found if p.rule.startswith("rasa-")] == [
         ("rasa-intent-without-examples", "intents/en.yml", "parking")
     ]
+
+
+def test_a_municipality_without_entry_or_gap_is_an_error(tree: Path) -> None:
+    replace_in(
+        tree / "knowledge" / "kainuu" / "language.yml",
+        '"Hyrynsalmi, Kuhmo, Paltamo, Puolanka, Ristijärvi, Sotkamo, Suomussalmi: no language café',
+        '"Hyrynsalmi, Kuhmo, Paltamo, Puolanka, Ristijärvi, Suomussalmi: no language café',
+    )
+    found = [p for p in Checker(tree, TODAY).run(golden=False) if p.rule == "municipality-unmarked"]
+    assert [(p.path, p.item, p.severity) for p in found] == [
+        ("knowledge/kainuu/language.yml", "language_cafe", "error")
+    ]
+    assert found[0].message["en"].startswith("Sotkamo has no 'language_cafe' entry")
+    replace_in(tree / "knowledge" / "kainuu" / "region.yml", "answered_by: {service_point: low_threshold_guidance}", "")
+    found = Checker(tree, TODAY).run(golden=False)
+    without = sorted(
+        p.message["en"].split(", but ")[1].split(" has")[0] for p in found if p.rule == "municipality-without-answer"
+    )
+    assert without == ["Hyrynsalmi", "Kuhmo", "Kuusamo", "Paltamo", "Puolanka", "Ristijärvi", "Sotkamo", "Suomussalmi"]
+
+
+def test_a_fact_only_in_an_entry_no_question_reaches_is_a_warning(tree: Path) -> None:
+    replace_in(
+        tree / "knowledge" / "kainuu" / "language.yml",
+        "Kerro kuntasi nimi, niin kerron paikallisen järjestelyn.\n      en: |\n        The employment area",
+        "Kerro kuntasi nimi, niin kerron paikallisen järjestelyn. Kurssitodistukset jaetaan juhlassa.\n"
+        "      en: |\n        The employment area",
+    )
+    found = [p for p in Checker(tree, TODAY).run(golden=False) if p.rule == "unreachable-fact"]
+    assert [(p.item, p.severity) for p in found] == [("integration_training", "warning")]
+    assert "Kurssitodistukset jaetaan juhlassa." in found[0].message["en"]
+
+
+def test_a_period_that_is_over_in_the_present_tense_is_a_warning(tree: Path) -> None:
+    work = tree / "knowledge" / "kainuu" / "work.yml"
+    replace_in(work, "-hanke tarjosi vuosina 2024–2025", "-hanke tarjoaa vuosina 2024–2025")
+    events = tree / "knowledge" / "kainuu" / "events.yml"
+    replace_in(events, "seuraava oli syksyllä 2026.", "seuraava on syksyllä 2026.")
+    found = Checker(tree, date(2026, 12, 2)).run(golden=False)
+    over = sorted((p.item, p.message["en"].split("'")[1]) for p in found if p.rule == "period-over")
+    assert over == [("event_welcome", "syksyllä 2026"), ("work_employment_taivalkoski", "2024–2025")]
+    # In June the autumn is still ahead: then the entry's review date comes after the period's end.
+    found = Checker(tree, date(2026, 6, 1)).run(golden=False)
+    assert [p.item for p in found if p.rule == "review-after-period"] == ["event_welcome"]
+
+
+def test_a_translation_that_drops_a_finnish_term_is_a_warning(tree: Path) -> None:
+    replace_in(tree / "translations" / "knowledge" / "tr.po", "kültür müdürü (sivistysjohtaja)", "kültür müdürü")
+    found = [p for p in Checker(tree, TODAY).run(golden=False) if p.rule == "term-dropped"]
+    assert [(p.path, p.item) for p in found] == [("translations/knowledge/tr.po", "coordinator_contact_paltamo (tr)")]
+    assert "'sivistysjohtaja'" in found[0].message["en"]
+
+
+def test_a_contact_anywhere_under_translations_must_be_in_a_source(tree: Path) -> None:
+    replace_in(
+        tree / "translations" / "knowledge" / "sv.po",
+        '"Language-Team: Swedish translators of Opastin (no team address yet)\\n"',
+        '"Language-Team: sv <LL@li.org>\\n"',
+    )
+    replace_in(
+        tree / "translations" / "ui" / "fi.po", "Viestisi lähetettiin", "Soita 040 123 4567. Viestisi lähetettiin"
+    )
+    found = problems(tree, "unlisted-contact")
+    assert sorted((where, item) for where, _, item in found) == [
+        ("translations/knowledge/sv.po", "LL@li.org"),
+        ("translations/ui/fi.po", "040 123 4567"),
+    ]
