@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 from ..patterns import DATE, EMAIL, URL
 from ..project.knowledge import Entry, Knowledge
 from ..project.translations import Translation
+from . import messages
 from .problems import Wording
 
 #: A contact or date people act on: a URL, an e-mail, a phone number or a Finnish date.
@@ -75,10 +76,10 @@ def municipality_coverage(knowledge: Knowledge) -> Iterator[Finding]:
                 continue
             if general is None:
                 first = knowledge.entries_for(intent)[0]
-                wording = municipality_without_answer(intent, municipality.name)
+                wording = messages.municipality_without_answer(intent, municipality.name)
                 yield Finding("error", "municipality-without-answer", first.path, intent, wording, first.line)
             elif not any(municipality.name in gap for gap in general.gaps):
-                wording = municipality_unmarked(intent, municipality.name)
+                wording = messages.municipality_unmarked(intent, municipality.name)
                 yield Finding("error", "municipality-unmarked", general.path, general.id, wording, general.line)
 
 
@@ -106,12 +107,12 @@ def unreachable_facts(knowledge: Knowledge) -> Iterator[Finding]:
     for entry in sorted((entry for entry in knowledge.entries if entry.id in hidden), key=lambda e: e.id):
         for fact in entry.facts:
             if not any(fact in other.text["fi"] for other in reachable):
-                wording = unreachable_fact(fact)
+                wording = messages.unreachable_fact(fact)
                 yield Finding("warning", "unreachable-fact", entry.path, entry.id, wording, entry.line)
         for sentence in sentences(entry.text["fi"]):
             lost = sorted(stem for stem in _stems(sentence) if stem not in words)
             if len(lost) >= _LOST_WORDS and not _YOUR_MUNICIPALITY.search(sentence):
-                wording = unreachable_fact(sentence)
+                wording = messages.unreachable_fact(sentence)
                 yield Finding("warning", "unreachable-fact", entry.path, entry.id, wording, entry.line)
 
 
@@ -133,10 +134,10 @@ def stale_periods(knowledge: Knowledge, today: date) -> Iterator[Finding]:
                 continue
             for period, end in _periods(sentence):
                 if end < today:
-                    wording = period_over(period, end, sentence)
+                    wording = messages.period_over(period, end, sentence)
                     yield Finding("warning", "period-over", entry.path, entry.id, wording, entry.line)
                 elif entry.review_by > end:
-                    wording = review_after_period(period, end, entry.review_by)
+                    wording = messages.review_after_period(period, end, entry.review_by)
                     yield Finding("warning", "review-after-period", entry.path, entry.id, wording, entry.line)
 
 
@@ -166,7 +167,7 @@ def dropped_terms(
                 continue
             for term in finnish_terms(entry, knowledge.glossary):
                 if term.casefold() not in translation.text.casefold():
-                    wording = term_dropped(language, term)
+                    wording = messages.term_dropped(language, term)
                     yield Finding("warning", "term-dropped", path, f"{entry_id} ({language})", wording, entry.line)
 
 
@@ -201,7 +202,7 @@ def translation_contacts(root: Path, known: str, allowed: Mapping[str, str]) -> 
             for found in sorted({m.group(0) for m in CONTACT_LIKE.finditer(_ISO_DATE.sub(" ", text))}):
                 if found not in known and found not in allowed and found not in reported:
                     reported.add(found)
-                    wording = unlisted_contact(found)
+                    wording = messages.unlisted_contact(found)
                     yield Finding("error", "unlisted-contact", path, found, wording, line)
 
 
@@ -216,111 +217,3 @@ def check_content(
         *dropped_terms(knowledge, translations, root),
         *translation_contacts(root, known, knowledge.allowed_facts),
     ]
-
-
-# --------------------------------------------------------------------------- wording
-
-
-def municipality_without_answer(intent: str, municipality: str) -> Wording:
-    return Wording(
-        (
-            f"'{intent}' depends on the municipality, but {municipality} has no entry and there is no general one:"
-            " the bot cannot answer there.",
-            f"Add an entry with 'municipality: {municipality}', or a general entry whose gaps name {municipality}.",
-        ),
-        (
-            f"'{intent}' riippuu kunnasta, mutta kunnalla {municipality} ei ole tietuetta eikä yleistä tietuetta ole:"
-            " botti ei osaa vastata siellä.",
-            f"Lisää tietue, jossa on 'municipality: {municipality}', tai yleinen tietue, jonka gaps-rivi nimeää"
-            f" kunnan {municipality}.",
-        ),
-    )
-
-
-def municipality_unmarked(intent: str, municipality: str) -> Wording:
-    return Wording(
-        (
-            f"{municipality} has no '{intent}' entry of its own, so it gets this general text, and no gaps line"
-            " says the sources name nothing for it.",
-            f"Add an entry for {municipality} from the sources, or make sure this text is right for {municipality}"
-            f" (what holds everywhere, and whom to ask) and name {municipality} in a gaps: line.",
-        ),
-        (
-            f"Kunnalla {municipality} ei ole omaa '{intent}'-tietuetta, joten se saa tämän yleisen tekstin, eikä"
-            " mikään gaps-rivi kerro, ettei lähteissä ole sille mitään.",
-            f"Lisää kunnalle {municipality} oma tietue lähteistä, tai varmista, että teksti pätee kuntaan"
-            f" {municipality} (mikä pätee kaikkialla ja keneltä kysyä), ja nimeä {municipality} gaps:-rivillä.",
-        ),
-    )
-
-
-def unreachable_fact(fact: str) -> Wording:
-    return Wording(
-        (
-            f"Every municipality has its own entry for this intent, so this text is never shown, and it holds"
-            f" what no shown entry holds: '{fact}'.",
-            "Move the fact into the municipal entries (or into another entry people reach).",
-        ),
-        (
-            f"Jokaisella kunnalla on tähän aikeeseen oma tietue, joten tätä tekstiä ei näytetä koskaan, ja siinä on"
-            f" tietoa, jota missään näytettävässä tietueessa ei ole: '{fact}'.",
-            "Siirrä tieto kuntien tietueisiin (tai muuhun tietueeseen, johon kysymykset johtavat).",
-        ),
-    )
-
-
-def period_over(period: str, end: date, sentence: str) -> Wording:
-    return Wording(
-        (
-            f"'{period}' ended on {end}, but the sentence speaks of it in the present tense: '{sentence}'.",
-            "Say what happened in the past tense (oli, järjestettiin, tarjosi), or update it from a newer source.",
-        ),
-        (
-            f"'{period}' päättyi {end}, mutta lause puhuu siitä preesensissä: '{sentence}'.",
-            "Kerro mennyt menneessä aikamuodossa (oli, järjestettiin, tarjosi) tai päivitä tieto uudemmasta lähteestä.",
-        ),
-    )
-
-
-def review_after_period(period: str, end: date, review_by: date) -> Wording:
-    return Wording(
-        (
-            f"The text describes '{period}' as current, which ends on {end}, but review_by is {review_by}:"
-            " the entry goes stale before anyone looks at it.",
-            f"Set review_by to {end} or earlier.",
-        ),
-        (
-            f"Teksti kuvaa jaksoa '{period}' ajankohtaisena, ja se päättyy {end}, mutta review_by on {review_by}:"
-            " tietue vanhenee ennen kuin kukaan tarkistaa sen.",
-            f"Aseta review_by viimeistään {end}.",
-        ),
-    )
-
-
-def term_dropped(language: str, term: str) -> Wording:
-    return Wording(
-        (
-            f"The English keeps the Finnish term '{term}', the {language} translation drops it: the user"
-            " cannot say it at the counter.",
-            f"Write '{term}' into the {language} text, e.g. in brackets after its translation.",
-        ),
-        (
-            f"Englanninkielinen teksti säilyttää suomenkielisen termin '{term}', kielen {language} käännös ei:"
-            " käyttäjä ei voi sanoa sitä asioidessaan.",
-            f"Kirjoita '{term}' kielen {language} tekstiin, esimerkiksi sulkuihin käännöksen perään.",
-        ),
-    )
-
-
-def unlisted_contact(found: str) -> Wording:
-    return Wording(
-        (
-            f"'{found}' (an address, number or date) is in no source document.",
-            "Check it against the sources; never write a contact or date the sources lack (headers included).",
-        ),
-        (
-            f"'{found}' (osoite, numero tai päivämäärä) ei ole missään lähdeasiakirjassa.",
-            "Tarkista se lähteistä; älä koskaan kirjoita yhteystietoa tai päivää, jota lähteissä ei ole"
-            " (ei myöskään otsakkeisiin).",
-        ),
-    )

@@ -260,3 +260,94 @@ def rasa_not_in_domain(intent: str) -> Wording:
             f"Lisää tietue, jossa on 'intent: {intent}', tai nimeä aie sellaiseksi, johon Opastin vastaa.",
         ),
     )
+
+
+def municipality_without_answer(intent: str, municipality: str) -> Wording:
+    return Wording(
+        (
+            f"'{intent}' depends on the municipality, but {municipality} has no entry and there is no general one:"
+            " the bot cannot answer there.",
+            f"Add an entry with 'municipality: {municipality}', or a general entry whose gaps name {municipality}.",
+        ),
+        (
+            f"'{intent}' riippuu kunnasta, mutta kunnalla {municipality} ei ole tietuetta eikä yleistä tietuetta ole:"
+            " botti ei osaa vastata siellä.",
+            f"Lisää tietue, jossa on 'municipality: {municipality}', tai yleinen tietue, jonka gaps-rivi nimeää"
+            f" kunnan {municipality}.",
+        ),
+    )
+
+
+def municipality_unmarked(intent: str, municipality: str) -> Wording:
+    return Wording(
+        (
+            f"{municipality} has no '{intent}' entry of its own, so it gets this general text, and no gaps line"
+            " says the sources name nothing for it.",
+            f"Add an entry for {municipality} from the sources, or make sure this text is right for {municipality}"
+            f" (what holds everywhere, and whom to ask) and name {municipality} in a gaps: line.",
+        ),
+        (
+            f"Kunnalla {municipality} ei ole omaa '{intent}'-tietuetta, joten se saa tämän yleisen tekstin, eikä"
+            " mikään gaps-rivi kerro, ettei lähteissä ole sille mitään.",
+            f"Lisää kunnalle {municipality} oma tietue lähteistä, tai varmista, että teksti pätee kuntaan"
+            f" {municipality} (mikä pätee kaikkialla ja keneltä kysyä), ja nimeä {municipality} gaps:-rivillä.",
+        ),
+    )
+
+
+def unreachable_fact(fact: str) -> Wording:
+    return Wording(
+        (
+            f"Every municipality has its own entry for this intent, so this text is never shown, and it holds"
+            f" what no shown entry holds: '{fact}'.",
+            "Move the fact into the municipal entries (or into another entry people reach).",
+        ),
+        (
+            f"Jokaisella kunnalla on tähän aikeeseen oma tietue, joten tätä tekstiä ei näytetä koskaan, ja siinä on"
+            f" tietoa, jota missään näytettävässä tietueessa ei ole: '{fact}'.",
+            "Siirrä tieto kuntien tietueisiin (tai muuhun tietueeseen, johon kysymykset johtavat).",
+        ),
+    )
+
+
+def period_over(period: str, end: date, sentence: str) -> Wording:
+    return Wording(
+        (
+            f"'{period}' ended on {end}, but the sentence speaks of it in the present tense: '{sentence}'.",
+            "Say what happened in the past tense (oli, järjestettiin, tarjosi), or update it from a newer source.",
+        ),
+        (
+            f"'{period}' päättyi {end}, mutta lause puhuu siitä preesensissä: '{sentence}'.",
+            "Kerro mennyt menneessä aikamuodossa (oli, järjestettiin, tarjosi) tai päivitä tieto uudemmasta lähteestä.",
+        ),
+    )
+
+
+def review_after_period(period: str, end: date, review_by: date) -> Wording:
+    return Wording(
+        (
+            f"The text describes '{period}' as current, which ends on {end}, but review_by is {review_by}:"
+            " the entry goes stale before anyone looks at it.",
+            f"Set review_by to {end} or earlier.",
+        ),
+        (
+            f"Teksti kuvaa jaksoa '{period}' ajankohtaisena, ja se päättyy {end}, mutta review_by on {review_by}:"
+            " tietue vanhenee ennen kuin kukaan tarkistaa sen.",
+            f"Aseta review_by viimeistään {end}.",
+        ),
+    )
+
+
+def term_dropped(language: str, term: str) -> Wording:
+    return Wording(
+        (
+            f"The English keeps the Finnish term '{term}', the {language} translation drops it: the user"
+            " cannot say it at the counter.",
+            f"Write '{term}' into the {language} text, e.g. in brackets after its translation.",
+        ),
+        (
+            f"Englanninkielinen teksti säilyttää suomenkielisen termin '{term}', kielen {language} käännös ei:"
+            " käyttäjä ei voi sanoa sitä asioidessaan.",
+            f"Kirjoita '{term}' kielen {language} tekstiin, esimerkiksi sulkuihin käännöksen perään.",
+        ),
+    )
