@@ -66,7 +66,15 @@ def main(count: int) -> None:
             install_model(models, build_copy_model(files, source, target, uppercase=upper))
         base = load_core()
         translator = ArgosTranslator(models, base.knowledge.proper_names())
-        core = Core(base.knowledge, base.texts, base.nlu, base.translations, translator, today=base.today)
+        core = Core(
+            base.knowledge,
+            base.texts,
+            base.nlu,
+            base.translations,
+            translator,
+            today=base.today,
+            steering=base.steering,
+        )
         to_staff, to_user = asyncio.run(round_trips(core, count))
     print(
         f"{count} tickets: user -> staff group p50 {percentile(to_staff, 0.5):.0f} ms, "

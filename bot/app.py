@@ -30,7 +30,7 @@ from .project.knowledge import Knowledge
 from .project.texts import load_staff_texts
 from .reload import LiveCore
 from .settings import Settings
-from .store import Store
+from .store import DATABASE_FILE, Store
 
 #: config.yml's ``opastin: nlu_backend``: the embedded classifier, or a Rasa server in front of it.
 BACKENDS = ("embedded", "rasa")
@@ -87,7 +87,9 @@ def load_core(
     translator = None
     if models_dir is not None and installed_models(models_dir):
         translator = ArgosTranslator(models_dir, project.knowledge.proper_names())
-    return Core(project.knowledge, project.texts, nlu, project.translations, translator, today=today)
+    return Core(
+        project.knowledge, project.texts, nlu, project.translations, translator, today=today, steering=project.steering
+    )
 
 
 def office_hours(settings: Settings) -> OfficeHours | None:
@@ -145,7 +147,12 @@ class Services:
         """The SQLite store in the data dir."""
         if self._store is None:
             settings = self.settings
-            self._store = Store.in_dir(settings.data_dir, settings.retention_days, settings.ticket_retention_days)
+            self._store = Store(
+                settings.data_dir / DATABASE_FILE,
+                settings.retention_days,
+                ticket_retention_days=settings.ticket_retention_days,
+                context_minutes=settings.context_minutes,
+            )
         return self._store
 
     @cached_property

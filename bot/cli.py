@@ -8,7 +8,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -40,7 +40,7 @@ def reply_record(reply: Reply) -> dict[str, Any]:
         "confidence": round(reply.confidence, 4),
         "fallback": reply.fallback,
         "emergency": reply.emergency,
-        "municipality": reply.state.municipality,
+        "municipality": reply.municipality or reply.state.municipality,
         "sources": list(reply.sources),
         "translation": reply.translation,
     }
@@ -58,13 +58,36 @@ def _first_state(core: Core, language: str | None, municipality: str | None) -> 
     return State(language=language, language_chosen=language is not None, municipality=name)
 
 
+def _conversations(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(conversation, message) of ``opastin ask --jsonl --conversations`` input: a JSON object
+    {"conversation": id, "text": message} per line, or plain lines with a blank line between
+    conversations."""
+    number = 0
+    for line in lines:
+        if not line.strip():
+            number += 1
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError:
+            item = None
+        if isinstance(item, dict) and "conversation" in item and isinstance(item.get("text"), str):
+            yield str(item["conversation"]), item["text"]
+        else:
+            yield str(number), line
+
+
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     core = Services.from_settings(Settings.from_env()).load_core()
     state = _first_state(core, args.language, args.municipality)
     if args.jsonl:
-        for line in stdin:
-            reply = core.reply(state, line.rstrip("\n"))
-            stdout.write(json.dumps(reply_record(reply), ensure_ascii=False) + "\n")
+        states: dict[str, State] = {}
+        turns = _conversations(stdin) if args.conversations else ((str(n), line) for n, line in enumerate(stdin))
+        for conversation, text in turns:
+            reply = core.reply(states.get(conversation, state), text.rstrip("\n"))
+            states[conversation] = reply.state
+            record = reply_record(reply) | ({"conversation": conversation} if args.conversations else {})
+            stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             stdout.flush()
         return 0
     if not args.question:
@@ -218,6 +241,11 @@ def parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question (or one per line with --jsonl)")
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--jsonl", action="store_true", help="read questions from stdin, write JSON lines")
+    ask.add_argument(
+        "--conversations",
+        action="store_true",
+        help='with --jsonl: lines are conversations ({"conversation": id, "text": ...}, or a blank line between)',
+    )
     chat = commands.add_parser("chat", help="chat in the terminal")
     run = commands.add_parser("run", help="run the bot (a terminal chat without a Telegram token)")
     for command in (ask, chat, run):

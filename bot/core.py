@@ -11,11 +11,14 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import names
 from .bidi import isolate_ltr
+from .dialogue import Button as Button
+from .dialogue import Reply as Reply
+from .dialogue import State as State
 from .errors import TranslationError
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .mt.argos import Translator
@@ -34,6 +37,7 @@ from .names import (
     TOPIC,
 )
 from .nlu import NLU, Understanding
+from .project.conversation import Detail, Signals, Steering
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
@@ -49,43 +53,6 @@ FALLBACKS_BEFORE_A_PERSON = 2
 _ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 EMERGENCY_SOURCES = ("112.fi",)
-
-
-@dataclass(frozen=True)
-class State:
-    """What the bot remembers of one conversation."""
-
-    language: str | None = None
-    language_chosen: bool = False
-    municipality: str | None = None
-    pending_intent: str | None = None
-    fallbacks_in_row: int = 0
-
-
-@dataclass(frozen=True)
-class Button:
-    """A choice the channel shows; pressing it sends ``action`` to Core.select."""
-
-    label: str
-    action: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    """Everything a channel needs to show an answer, and the conversation's next state."""
-
-    text: str
-    state: State
-    language: str
-    intent: str | None = None
-    topic: str | None = None
-    confidence: float = 0.0
-    fallback: bool = False
-    emergency: bool = False
-    sources: tuple[str, ...] = ()
-    translation: str = "none"
-    buttons: tuple[Button, ...] = ()
-    ranking: tuple[tuple[str, float], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -108,10 +75,13 @@ class Core:
         translations: Mapping[str, Mapping[str, Translation]] | None = None,
         translator: Translator | None = None,
         today: Callable[[], date] = date.today,
+        *,
+        steering: Steering,
     ) -> None:
         self.knowledge = knowledge
         self.texts = texts
         self.nlu = nlu
+        self.steering = steering
         self.translations = translations or {}
         self.translator = translator
         self.today = today
@@ -155,9 +125,11 @@ class Core:
             cleaned = cleaned[:MAX_CHARS]
             notes.append("long_message")
         understanding = self.nlu.understand(cleaned)
-        state = replace(state, language=self._language(state, cleaned, understanding))
-        if understanding.municipality:
-            state = replace(state, municipality=understanding.municipality)
+        signals = self.steering.read(cleaned, self.knowledge.without_municipalities)
+        state = replace(state, language=self._language(state, cleaned, understanding, signals))
+        if signals.acknowledgement or signals.decline:
+            key = "declined" if signals.decline else "acknowledged"
+            return self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
         if not any(char.isalpha() for char in cleaned):
             key = "empty_message" if not cleaned else "fallback"
             return self._interface(state, key, notes, fallback=True, understanding=understanding)
@@ -165,10 +137,15 @@ class Core:
             understanding.intent == EMERGENCY and not self._unsure(understanding)
         ):
             return self._emergency(state, understanding)
-        if self.nlu.names_only(cleaned) and understanding.municipality:
-            if state.pending_intent:
-                return self._answer(state, state.pending_intent, understanding, notes)
-            return self._interface(state, "municipality_set", notes, municipality=understanding.municipality)
+        named = understanding.municipality
+        if named and (signals.home or not state.municipality_stated):
+            state = replace(state, municipality=named, municipality_stated=state.municipality_stated or signals.home)
+        last = self.knowledge.entry(state.topic) if state.topic else None
+        if named and (self.nlu.names_only(cleaned) or (signals.home and not self._asks(understanding, signals))):
+            return self._place(state, named, signals.home, last, understanding, notes)
+        if last is not None and self._goes_on(understanding, signals, last):
+            municipality = named or last.municipality or state.municipality
+            return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
         if self._unsure(understanding):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
         if understanding.intent in _ANSWERED_BY_INTERFACE:
@@ -177,14 +154,43 @@ class Core:
             )
         if not self.knowledge.entries_for(understanding.intent):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
-        return self._answer(state, understanding.intent, understanding, notes)
+        return self._answer(state, understanding.intent, understanding, notes, named, signals.detail)
+
+    def _asks(self, understanding: Understanding, signals: Signals) -> bool:
+        """Tell whether a message that says where the user lives also asks a question."""
+        return (
+            signals.rest > SHORT_LETTERS
+            and not self._unsure(understanding)
+            and bool(self.knowledge.entries_for(understanding.intent))
+        )
+
+    def _goes_on(self, understanding: Understanding, signals: Signals, last: Entry) -> bool:
+        """Tell whether a message asks about the last answer again: in another municipality, one
+        of its details, in another language, or "and ...?", rather than a new question."""
+        if not (understanding.municipality or signals.detail or signals.language or signals.followup):
+            return False
+        if signals.rest <= SHORT_LETTERS:
+            return True
+        unsure = self._unsure(understanding) and understanding.intent != OUT_OF_SCOPE
+        return unsure or understanding.intent == last.intent
+
+    def _place(
+        self, state: State, named: str, home: bool, last: Entry | None, u: Understanding, notes: list[str]
+    ) -> Reply:
+        """A message naming only a municipality (or only where the user lives): the question that
+        waited for it, else the last answer there, else a note that answers will be for it."""
+        if state.pending_intent:
+            return self._answer(state, state.pending_intent, u, notes, named)
+        if last is not None and (not home or self.knowledge.depends_on_municipality(last.intent)):
+            return self._answer(state, last.intent, u, notes, named)
+        return self._interface(state, "municipality_set", notes, municipality=named)
 
     def select(self, state: State, action: str) -> Reply:
         """Act on a pressed button: ``topic:<intent>``, ``municipality:<name>`` or ``language:<code>``."""
         kind, value = names.parse_action(action)
         language = state.language or FALLBACK_LANGUAGE
         if kind == MUNICIPALITY and value in {m.name for m in self.knowledge.municipalities}:
-            state = replace(state, municipality=value)
+            state = replace(state, municipality=value, municipality_stated=True)
             if state.pending_intent:
                 return self._answer(state, state.pending_intent, None, [])
             return self._interface(state, "municipality_set", [], municipality=value)
@@ -197,7 +203,9 @@ class Core:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
 
-    def _language(self, state: State, text: str, understanding: Understanding) -> str | None:
+    def _language(self, state: State, text: str, understanding: Understanding, signals: Signals) -> str | None:
+        if signals.language:
+            return signals.language
         if state.language_chosen or understanding.language is None:
             return state.language
         letters = sum(char.isalpha() for char in text)
@@ -256,9 +264,20 @@ class Core:
             ranking=understanding.ranking if understanding else (),
         )
 
-    def _answer(self, state: State, intent: str, understanding: Understanding | None, notes: list[str]) -> Reply:
+    def _answer(
+        self,
+        state: State,
+        intent: str,
+        understanding: Understanding | None,
+        notes: list[str],
+        municipality: str | None = None,
+        detail: Detail | None = None,
+        last: Entry | None = None,
+    ) -> Reply:
+        """The entry answering ``intent`` for ``municipality`` (else the user's). With a ``detail``
+        asked of the ``last`` answer, only the lines showing it; a detail the sources lack is said."""
         language = state.language or FALLBACK_LANGUAGE
-        municipality = state.municipality
+        municipality = municipality or state.municipality
         asking = False
         if self.knowledge.depends_on_municipality(intent) and municipality is None:
             municipality, asking = self.knowledge.default_municipality, True
@@ -267,13 +286,21 @@ class Core:
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
         localized = self.localize(entry, language)
         lines = [self.texts.get(note, language) for note in notes]
+        if entry.municipality and not asking:
+            lines.append(self.texts.get("answer_for", language, municipality=entry.municipality))
         if localized.translation == "none":
             lines.append(self.texts.get("answer_in_english", language))
         elif localized.translation == "machine":
             lines.append(self.texts.get("machine_translated", language))
-        lines.append(localized.text)
-        lines.extend(self._event_lines(entry, language))
-        lines.extend(self._glossary_line(localized.text, language))
+        shown = detail.lines(localized.text, entry.facts) if detail and entry == last else []
+        if shown:
+            lines.extend(shown)
+        else:
+            if detail and detail.lacked_by(entry.gaps):
+                lines.append(self.texts.get(f"detail_missing_{detail.name}", language))
+            lines.append(localized.text)
+            lines.extend(self._event_lines(entry, language))
+            lines.extend(self._glossary_line(localized.text, language))
         source = self.knowledge.sources[entry.source]
         lines.append(f"{self.texts.get('sources_label', language)}: {source.title}")
         if asking:
@@ -286,7 +313,7 @@ class Core:
             buttons = (Button(self.texts.get("council_button", language), COUNCIL_ACTION), *buttons)
         return Reply(
             text=_directed("\n\n".join(lines), language, entry.facts),
-            state=replace(state, pending_intent=intent if asking else None, fallbacks_in_row=0),
+            state=replace(state, pending_intent=intent if asking else None, fallbacks_in_row=0, topic=entry.id),
             language=language,
             intent=intent,
             topic=entry.id,
@@ -295,6 +322,7 @@ class Core:
             translation=localized.translation,
             buttons=buttons,
             ranking=understanding.ranking if understanding else (),
+            municipality=entry.municipality,
         )
 
     def _event_lines(self, entry: Entry, language: str) -> list[str]:

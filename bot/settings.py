@@ -54,6 +54,7 @@ class Settings:
     office_hours: str | None = None
     staff_language: str = "fi"
     ticket_retention_days: int = 90
+    context_minutes: int = 30
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -81,6 +82,7 @@ class Settings:
             office_hours=get("OFFICE_HOURS"),
             staff_language=get("STAFF_LANGUAGE") or "fi",
             ticket_retention_days=_integer("OPASTIN_TICKET_RETENTION_DAYS", get("TICKET_RETENTION_DAYS"), 90),
+            context_minutes=_integer("OPASTIN_CONTEXT_MINUTES", get("CONTEXT_MINUTES"), 30),
             environ=values,
         )
 

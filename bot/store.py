@@ -99,6 +99,13 @@ def create_tickets(db: sqlite_utils.Database) -> None:
     db.table("counters").create({"name": str, "count": int}, pk="name")
 
 
+@migrations()
+def add_conversation_context(db: sqlite_utils.Database) -> None:
+    """Whether the user said where they live, the last answered entry, when the context was saved."""
+    for column, kind in (("municipality_stated", int), ("topic", str), ("context_at", str)):
+        db.table("users").add_column(column, kind)
+
+
 #: How a statistics breakdown groups questions.
 BREAKDOWNS = {
     "language": "language",
@@ -126,10 +133,12 @@ class Store:
         retention_days: int = 90,
         now: Callable[[], datetime] | None = None,
         ticket_retention_days: int = 90,
+        context_minutes: int = 30,
     ) -> None:
         self.path = path
         self.retention_days = retention_days
         self.ticket_retention_days = ticket_retention_days
+        self._silence = timedelta(minutes=context_minutes)
         self.now = now or (lambda: datetime.now(UTC))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,17 +158,21 @@ class Store:
         self.db.conn.close()
 
     def state(self, user: str) -> State | None:
-        """The saved conversation state of ``user``, if any."""
+        """The saved state of ``user``, if any; after ``context_minutes`` of silence without the context."""
         row = self._user(user)
         if row is None:
             return None
-        return State(
+        state = State(
             language=row["language"],
             language_chosen=bool(row["language_chosen"]),
             municipality=row["municipality"],
+            municipality_stated=bool(row["municipality_stated"]),
             pending_intent=row["pending_intent"],
             fallbacks_in_row=row["fallbacks_in_row"] or 0,
+            topic=row["topic"],
         )
+        fresh = row["context_at"] and self.now() - datetime.fromisoformat(row["context_at"]) <= self._silence
+        return state if fresh else state.forgetting_the_conversation()
 
     def settings(self, user: str) -> UserSettings | None:
         """Consent flags and dates of ``user``."""
@@ -179,6 +192,9 @@ class Store:
             "municipality": state.municipality,
             "pending_intent": state.pending_intent,
             "fallbacks_in_row": state.fallbacks_in_row,
+            "municipality_stated": int(state.municipality_stated),
+            "topic": state.topic,
+            "context_at": self.now().isoformat(timespec="seconds"),
             "last_seen": today,
             "created": existing["created"] if existing else today,
             "privacy_notice_shown": int(

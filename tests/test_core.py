@@ -41,7 +41,7 @@ def test_the_event_overview_lists_every_dated_event_with_its_status(core: Core) 
 
 
 def test_today_decides_past_and_next(core: Core) -> None:
-    later = Core(core.knowledge, core.texts, core.nlu, today=lambda: date(2026, 11, 24))
+    later = Core(core.knowledge, core.texts, core.nlu, today=lambda: date(2026, 11, 24), steering=core.steering)
     assert "already taken place (23.5.2026)" in later.reply(State(), "When is Walk and Talk?").text
 
 
@@ -114,7 +114,7 @@ def test_fallbacks_in_a_row_are_counted_and_reset_by_an_answer(core: Core) -> No
 
 
 def test_a_language_without_text_gets_english_with_a_line_saying_so(core: Core) -> None:
-    without_somali = Core(core.knowledge, core.texts, core.nlu, {}, today=core.today)
+    without_somali = Core(core.knowledge, core.texts, core.nlu, {}, today=core.today, steering=core.steering)
     reply = without_somali.reply(State(language="so", language_chosen=True), "Where is Kajaani Info?")
     english = core.knowledge.entry("service_point")
     assert english is not None

@@ -44,7 +44,9 @@ def translator(tmp_path_factory: pytest.TempPathFactory, core: Core) -> ArgosTra
 
 @pytest.fixture
 def mt_core(core: Core, translator: ArgosTranslator) -> Core:
-    return Core(core.knowledge, core.texts, core.nlu, core.translations, translator, today=core.today)
+    return Core(
+        core.knowledge, core.texts, core.nlu, core.translations, translator, today=core.today, steering=core.steering
+    )
 
 
 @pytest.fixture

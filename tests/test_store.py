@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "create_users_and_questions",
         "create_staff",
         "create_tickets",
+        "add_conversation_context",
     ]
 
 
@@ -39,6 +41,22 @@ def test_retention_blanks_old_texts_but_keeps_counts(tmp_path: Path, core: Core)
     assert [row["text"] for row in store.questions()] == [None, "Where is Kajaani Info?"]
     assert store.ticket_messages(number)[0]["original"] is None
     assert len(store.export()) == 2, "counts stay"
+
+
+def test_the_conversation_is_kept_and_forgotten_after_silence_settings_stay(tmp_path: Path) -> None:
+    start = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    clock = [start]
+    store = Store(tmp_path / "s.sqlite", now=lambda: clock[0], context_minutes=30)
+    said = State(language="ru", municipality="Kuhmo", municipality_stated=True, topic="coordinator_contact_kuhmo")
+    store.save_state("user", replace(said, pending_intent="integration_plan", fallbacks_in_row=1))
+    clock[0] = start + timedelta(minutes=29)
+    assert store.state("user") == replace(said, pending_intent="integration_plan", fallbacks_in_row=1)
+    clock[0] = start + timedelta(minutes=31)
+    assert store.state("user") == replace(said, topic=None), "the conversation is forgotten, the settings stay"
+    store.close()
+    reopened = Store(tmp_path / "s.sqlite", now=lambda: start + timedelta(minutes=1)).state("user")
+    assert reopened is not None
+    assert reopened.topic == "coordinator_contact_kuhmo", "the store file keeps it across a restart"
 
 
 def test_a_closed_ticket_forgets_the_chat(tmp_path: Path) -> None:

@@ -70,13 +70,13 @@ def test_a_reviewed_translation_is_curated(core: Core, tmp_path: Path) -> None:
     catalog.write_text(text.replace(marker, f"# {REVIEWED} Hodan Ali, 2026-11-20\n{marker}", 1), encoding="utf-8")
     translations = load_translations(core.knowledge, folder)
     assert translations["so"]["event_welcome"].reviewer == "Hodan Ali, 2026-11-20"
-    reviewed = Core(core.knowledge, core.texts, core.nlu, translations, today=core.today)
+    reviewed = Core(core.knowledge, core.texts, core.nlu, translations, today=core.today, steering=core.steering)
     assert topic_reply(reviewed, "event_welcome", "so").translation == "curated"
 
 
 def test_an_outdated_translation_is_not_shown(core: Core) -> None:
     outdated = {"so": {k: replace(v, status="outdated") for k, v in core.translations["so"].items()}}
-    stale = Core(core.knowledge, core.texts, core.nlu, outdated, today=core.today)
+    stale = Core(core.knowledge, core.texts, core.nlu, outdated, today=core.today, steering=core.steering)
     reply = topic_reply(stale, "event_welcome", "so")
     assert reply.translation == "none"
     assert core.translations["so"]["event_welcome"].text not in reply.text

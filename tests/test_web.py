@@ -99,6 +99,18 @@ def test_try_a_question_shows_the_answer_and_its_details(client: TestClient, cor
         assert expected in response.text
 
 
+def test_try_keeps_the_conversation_until_a_new_one_is_started(client: TestClient) -> None:
+    login(client)
+    page = client.get("/try").text
+    client.post("/try", data={"csrf": csrf(page), "question": "Who is the contact person in Kuusamo?", "new": "1"})
+    followed = client.post("/try", data={"csrf": csrf(page), "question": "And in Paltamo?"})
+    assert "helena.hynynen@paltamo.fi" in followed.text
+    assert 'id="turn">turn 2<' in followed.text
+    fresh = client.post("/try", data={"csrf": csrf(page), "question": "And in Paltamo?", "new": "1"})
+    assert "helena.hynynen@paltamo.fi" not in fresh.text
+    assert 'id="turn">turn 1<' in fresh.text
+
+
 def test_try_refuses_a_post_with_a_forged_csrf_token(client: TestClient) -> None:
     login(client)
     client.get("/try")

@@ -1,6 +1,7 @@
 """The files editors and translators own, read into frozen objects: config.yml (``config.py``),
 knowledge/ (``knowledge.py``), intents/ (``intents.py``), the interface catalogs (``texts.py``)
-and the knowledge translations (``translations.py``). Reading never changes a file."""
+the knowledge translations (``translations.py``) and the words that steer a conversation
+(``conversation.py``). Reading never changes a file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, load_config
+from .conversation import Steering, load_steering
 from .intents import Example, load_examples
 from .knowledge import Knowledge, load_knowledge
 from .texts import Texts, load_texts
@@ -25,6 +27,7 @@ class Project:
     examples: tuple[Example, ...]
     texts: Texts
     translations: Mapping[str, Mapping[str, Translation]]
+    steering: Steering
 
 
 def load_project(root: Path) -> Project:
@@ -34,4 +37,5 @@ def load_project(root: Path) -> Project:
     texts = load_texts(root / "translations" / "ui")
     examples = tuple(load_examples(root / "intents"))
     translations = load_translations(knowledge, root / "translations" / "knowledge")
-    return Project(root, config, knowledge, examples, texts, translations)
+    steering = load_steering(root / "knowledge", texts)
+    return Project(root, config, knowledge, examples, texts, translations, steering)

@@ -20,6 +20,7 @@ from ..names import INTERFACE_INTENTS
 from ..patterns import DATE, EMAIL, URL
 from ..progress import Progress
 from ..project.config import load_config
+from ..project.conversation import load_steering
 from ..project.intents import Example, load_examples
 from ..project.knowledge import Entry, Knowledge, load_knowledge, normalize
 from ..project.texts import load_texts
@@ -75,7 +76,7 @@ class Checker:
         for load in (
             lambda: setattr(self, "knowledge", load_knowledge(self.root / "knowledge", config.region)),
             lambda: setattr(self, "examples", load_examples(self.root / "intents")),
-            lambda: load_texts(self.root / "translations" / "ui"),
+            lambda: load_steering(self.root / "knowledge", load_texts(self.root / "translations" / "ui")),
         ):
             try:
                 load()

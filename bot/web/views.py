@@ -10,6 +10,7 @@ import csv
 import io
 import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,15 @@ class Console:
             question = str(form.get("question", ""))
             language = str(form.get("language", "")) or None
             municipality = str(form.get("municipality", "")) or None
-            state = State(language=language, language_chosen=language is not None, municipality=municipality)
+            state = State() if form.get("new") else _conversation(request.session.get("conversation"))
+            if language:
+                state = replace(state, language=language, language_chosen=True)
+            if municipality:
+                state = replace(state, municipality=municipality, municipality_stated=True)
             reply = self.core.reply(state, question)
+            turn = 1 if form.get("new") or "conversation" not in request.session else request.session.get("turn", 0) + 1
+            request.session.update(conversation=asdict(reply.state), turn=turn)
+            context.update(turn=turn)
             entry = self.core.knowledge.entry(reply.topic) if reply.topic else None
             source = self.core.knowledge.sources[entry.source] if entry else None
             context.update(
@@ -191,3 +199,11 @@ class Console:
 
     async def unanswered(self, request: Request) -> Response:
         return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))
+
+
+def _conversation(saved: Any) -> State:
+    """The console's conversation kept in the session cookie, or a new one if there is none."""
+    try:
+        return State(**saved) if isinstance(saved, dict) else State()
+    except TypeError:  # a cookie from before a change of State
+        return State()

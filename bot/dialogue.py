@@ -1,0 +1,56 @@
+"""What a conversation carries from one message to the next (State), and what the core gives
+back for one message (Reply, with its Buttons). ``bot.core`` re-exports all three."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class State:
+    """What the bot remembers of one conversation.
+
+    ``municipality`` is where the user lives: said ("I live in Sotkamo", the picker), or guessed
+    from the last municipality a question named until they say it. ``topic`` is the entry answered
+    last, which follow-ups ("and in Kuhmo?", "her e-mail?", "ok") go on from.
+    """
+
+    language: str | None = None
+    language_chosen: bool = False
+    municipality: str | None = None
+    municipality_stated: bool = False
+    pending_intent: str | None = None
+    fallbacks_in_row: int = 0
+    topic: str | None = None
+
+    def forgetting_the_conversation(self) -> State:
+        """The user's settings (language, municipality) without what was said: after silence."""
+        return replace(self, pending_intent=None, fallbacks_in_row=0, topic=None)
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the channel shows; pressing it sends ``action`` to Core.select."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything a channel needs to show an answer, and the conversation's next state."""
+
+    text: str
+    state: State
+    language: str
+    intent: str | None = None
+    topic: str | None = None
+    confidence: float = 0.0
+    fallback: bool = False
+    emergency: bool = False
+    sources: tuple[str, ...] = ()
+    translation: str = "none"
+    buttons: tuple[Button, ...] = ()
+    ranking: tuple[tuple[str, float], ...] = field(default=(), repr=False)
+    #: The municipality the answer is for (None: the same everywhere, or no answer).
+    municipality: str | None = None

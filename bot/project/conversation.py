@@ -1,0 +1,195 @@
+"""The words that steer a conversation, from knowledge/conversation.yml (editors own it).
+
+``Steering.read(text)`` tells what a message does besides asking a question: a short reply ("ok",
+"kiitos", "👍"), a "no", where the user lives ("I live in Sotkamo"), a follow-up ("and in Kuhmo?"),
+a question about one detail of the last answer ("her e-mail?", "where?"), or a request to be
+answered in another language. The core decides what to do with it; this module only reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from ..languages import FALLBACK_LANGUAGE, SUPPORTED
+from ..patterns import DATE, EMAIL
+from .knowledge import normalize
+from .texts import Texts
+from .yamlfile import load_yaml
+
+FILE = "conversation.yml"
+#: What kind of fact shows a detail in an entry's text.
+SHAPES: Mapping[str, re.Pattern[str]] = {
+    "email": re.compile(EMAIL),
+    "phone": re.compile(r"(?:\+358|\b0)\d{1,3}[\s-]?\d{2,4}[\s-]?\d{2,4}"),
+    "date": re.compile(rf"{DATE}|\b\d{{1,2}}(?:[.:]\d{{2}})?\s?[–-]\s?\d{{1,2}}(?:[.:]\d{{2}})?\b"),
+    "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
+    "duration": re.compile(r"\b\d+(?:[–-]\d+)?\b"),
+}
+# Scripts written without spaces between words, or with prefixes glued to words (Arabic "وفي"),
+# cannot use word boundaries: their phrases are matched as substrings.
+_NO_WORD_BOUNDARY = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
+# Chinese characters are words: each weighs as much as a few Latin letters.
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_WEIGHT = 3
+
+
+def phrase_pattern(phrases: Iterable[str], whole_words: bool = True) -> re.Pattern[str]:
+    """One pattern matching any of ``phrases`` in normalized text, longest first. Latin and Cyrillic
+    phrases match at word boundaries (with ``whole_words`` false only at the start, so a stem
+    matches its inflected forms); scripts without word boundaries match anywhere."""
+    alternatives = []
+    for phrase in sorted({normalize(phrase) for phrase in phrases if phrase.strip()}, key=len, reverse=True):
+        escaped = re.escape(phrase)
+        if _NO_WORD_BOUNDARY.search(phrase):
+            alternatives.append(f"(?:{escaped})")
+        else:
+            alternatives.append(rf"(?<!\w)(?:{escaped})" + (r"(?!\w)" if whole_words else ""))
+    return re.compile("|".join(alternatives) or r"(?!)")
+
+
+class Phrases:
+    """A set of phrases of every language, matched in normalized text."""
+
+    def __init__(self, phrases: Iterable[str], whole_words: bool) -> None:
+        self.pattern = phrase_pattern(phrases, whole_words)
+
+    def found(self, text: str) -> bool:
+        """Tell whether ``text`` (normalized) contains one of the phrases."""
+        return self.pattern.search(text) is not None
+
+    def starts(self, text: str) -> bool:
+        """Tell whether ``text`` (normalized) begins with one of the phrases."""
+        return self.pattern.match(text.lstrip(" ¿¡\"'«(-")) is not None
+
+    def removed(self, text: str) -> str:
+        """``text`` (normalized) without the phrases, also those glued to a removed one."""
+        while (shorter := self.pattern.sub(" ", text)) != text:
+            text = shorter
+        return text
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One detail a follow-up can ask for: its name, the shape of facts showing it, the words of a
+    ``gaps:`` line saying the sources lack it, and how people ask for it."""
+
+    name: str
+    shape: str
+    gaps: re.Pattern[str]
+    phrases: Phrases
+
+    def lacked_by(self, gaps: Iterable[str]) -> bool:
+        """Tell whether one of an entry's ``gaps:`` lines says the sources lack this detail."""
+        return any(self.gaps.search(normalize(gap)) for gap in gaps)
+
+    def lines(self, text: str, facts: Iterable[str]) -> list[str]:
+        """The lines of ``text`` that show this detail: those holding a fact of its shape."""
+        shown = [fact for fact in facts if SHAPES[self.shape].search(fact)]
+        return [line for line in text.splitlines() if any(fact in line for fact in shown)]
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What a message does for the conversation (besides any question it asks)."""
+
+    acknowledgement: bool = False
+    decline: bool = False
+    home: bool = False
+    followup: bool = False
+    detail: Detail | None = None
+    language: str | None = None
+    #: Letters left once names and every steering phrase are taken out (Chinese characters weigh more).
+    rest: int = 0
+
+
+@dataclass(frozen=True)
+class Steering:
+    """Every steering phrase of knowledge/conversation.yml, compiled."""
+
+    acknowledgements: Phrases
+    declines: Phrases
+    home: Phrases
+    followups: Phrases
+    details: tuple[Detail, ...]
+    language_requests: Mapping[str, Phrases]
+
+    def read(self, text: str, without_names: Callable[[str], str]) -> Signals:
+        """What ``text`` does; ``without_names`` takes municipality names out of normalized text."""
+        folded = normalize(text)
+        short = self.acknowledgements.removed(folded)
+        acknowledgement = folded != short and not _letters(short)
+        decline = self.declines.found(folded) and not _letters(
+            self.acknowledgements.removed(self.declines.removed(folded))
+        )
+        rest = without_names(folded)
+        for phrases in (
+            self.home,
+            self.followups,
+            *(d.phrases for d in self.details),
+            *self.language_requests.values(),
+        ):
+            rest = phrases.removed(rest)
+        rest = self.acknowledgements.removed(rest)
+        return Signals(
+            acknowledgement=acknowledgement and not decline,
+            decline=decline,
+            home=self.home.found(folded),
+            followup=self.followups.starts(folded),
+            detail=next((detail for detail in self.details if detail.phrases.found(folded)), None),
+            language=next((code for code, phrases in self.language_requests.items() if phrases.found(folded)), None),
+            rest=_letters(rest),
+        )
+
+
+def _letters(text: str) -> int:
+    return sum(char.isalpha() for char in text) + (_HAN_WEIGHT - 1) * len(_HAN.findall(text))
+
+
+def load_steering(root: Path, texts: Texts) -> Steering:
+    """Read knowledge/conversation.yml under ``root`` (the knowledge/ folder); every detail needs
+    its interface string in ``texts``."""
+    path = root / FILE
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise DataError(path, "conversation", "Expected a mapping (key: value lines).", "Compare with its comments.")
+
+    def phrases(key: str, section: Any, whole_words: bool) -> Phrases:
+        if not isinstance(section, dict) or not all(isinstance(v, list) for v in section.values()):
+            raise DataError(path, key, f"'{key}' needs a list of phrases per language.", "Write 'fi: [..., ...]'.")
+        return Phrases((str(p) for values in section.values() for p in values), whole_words)
+
+    details = []
+    for name, raw in (data.get("details") or {}).items():
+        if not isinstance(raw, dict) or raw.get("shape") not in SHAPES:
+            shapes = ", ".join(SHAPES)
+            raise DataError(path, f"details: {name}", "A detail needs a 'shape:'.", f"Use one of: {shapes}.")
+        if not texts.has(f"detail_missing_{name}", FALLBACK_LANGUAGE):
+            raise DataError(
+                path,
+                f"details: {name}",
+                f"The interface string 'detail_missing_{name}' is missing.",
+                "Add it to translations/ui/opastin.pot (and the catalogs).",
+            )
+        gaps = phrase_pattern(str(word) for word in raw.get("gaps") or ())
+        details.append(
+            Detail(str(name), str(raw["shape"]), gaps, phrases(f"details: {name}", raw.get("phrases"), False))
+        )
+    requests = data.get("language_requests") or {}
+    unknown = sorted(set(requests) - set(SUPPORTED))
+    if unknown:
+        raise DataError(path, "language_requests", f"Unknown language '{unknown[0]}'.", "Use a supported code.")
+    return Steering(
+        acknowledgements=phrases("acknowledgements", data.get("acknowledgements"), True),
+        declines=phrases("declines", data.get("declines"), True),
+        home=phrases("home", data.get("home"), False),
+        followups=phrases("followups", data.get("followups"), True),
+        details=tuple(details),
+        language_requests={
+            code: phrases(f"language_requests: {code}", {code: values}, False) for code, values in requests.items()
+        },
+    )

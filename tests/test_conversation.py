@@ -1,0 +1,143 @@
+"""Conversations that remember, in the channel-free core: follow-ups by place and by detail, the
+home municipality, short replies, declines, language switches and fallbacks that keep the context."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.core import Core, Reply, State
+from bot.errors import DataError
+from bot.names import HANDOFF_ACTION
+from bot.project.conversation import load_steering
+from bot.project.texts import load_texts
+from tests.conftest import ROOT, copy_project
+from tests.test_cli import run
+
+KUUSAMO = "Who is the contact person for integration in Kuusamo?"
+
+
+def talk(core: Core, messages: Sequence[str], state: State | None = None) -> list[Reply]:
+    """Each message's reply, one conversation."""
+    replies = []
+    state = state or State()
+    for message in messages:
+        replies.append(core.reply(state, message))
+        state = replies[-1].state
+    return replies
+
+
+def test_a_message_naming_only_a_municipality_answers_the_same_topic_there(core: Core) -> None:
+    first, paltamo, kuhmo, russian = talk(core, [KUUSAMO, "And in Paltamo?", "what about kuhmo", "а в Пальтамо?"])
+    assert first.topic == "coordinator_contact_kuusamo"
+    assert (paltamo.topic, paltamo.municipality) == ("coordinator_contact_paltamo", "Paltamo")
+    assert "helena.hynynen@paltamo.fi" in paltamo.text
+    assert paltamo.text.startswith(core.texts.get("answer_for", "en", municipality="Paltamo"))
+    assert kuhmo.topic == "coordinator_contact_kuhmo"
+    assert russian.topic == "coordinator_contact_paltamo"
+
+
+def test_a_detail_question_answers_that_detail_of_the_same_entry(core: Core) -> None:
+    _, email = talk(core, [KUUSAMO, "What is her e-mail?"])
+    assert email.topic == "coordinator_contact_kuusamo"
+    assert "raisa.kuusisto@kuusamo.fi" in email.text
+    assert "Every municipality" not in email.text
+    _, when = talk(core, ["When is the Tervetuloa Kajaaniin event?", "where?"])
+    assert when.topic == "event_welcome"
+    assert "Kaukametsä, musiikkiopiston aula" in when.text
+
+
+def test_a_detail_the_sources_lack_is_said_with_what_they_give(core: Core) -> None:
+    _, phone = talk(core, [KUUSAMO, "phone?"])
+    assert phone.topic == "coordinator_contact_kuusamo"
+    assert core.texts.get("detail_missing_phone", "en") in phone.text
+    assert "raisa.kuusisto@kuusamo.fi" in phone.text
+    _, finnish = talk(core, ["Kuka on kotoutumisen yhteyshenkilö Kuhmossa?", "onko hänellä puhelinnumeroa?"])
+    assert core.texts.get("detail_missing_phone", "fi") in finnish.text
+    assert "pekka.horttanainen@kuhmo.fi" in finnish.text
+
+
+def test_the_home_municipality_is_kept_and_one_question_elsewhere_does_not_move_it(core: Core) -> None:
+    home, plan, elsewhere, again = talk(
+        core,
+        [
+            "I live in Sotkamo",
+            "Who makes my integration plan?",
+            "Who makes the integration plan in Kuusamo?",
+            "Who is the contact person for integration?",
+        ],
+    )
+    assert home.text == core.texts.get("municipality_set", "en", municipality="Sotkamo")
+    assert (home.state.municipality, home.state.municipality_stated) == ("Sotkamo", True)
+    assert plan.topic == "integration_plan_sotkamo"
+    assert elsewhere.topic == "integration_plan_kuusamo"
+    assert elsewhere.state.municipality == "Sotkamo"
+    assert again.topic == "coordinator_contact_sotkamo"
+    moved = talk(core, ["I moved to Kuhmo"], again.state)[0]
+    assert moved.state.municipality == "Kuhmo"
+
+
+def test_short_replies_are_short_and_keep_the_conversation(core: Core) -> None:
+    replies = talk(core, [KUUSAMO, "ok", "kiitos", "👍", "спасибо", "And in Paltamo?"])
+    for short in replies[1:5]:
+        assert not short.fallback
+        assert HANDOFF_ACTION not in [button.action for button in short.buttons]
+        assert short.state.topic == "coordinator_contact_kuusamo"
+    assert replies[1].text == core.texts.get("acknowledged", "en")
+    assert replies[5].topic == "coordinator_contact_paltamo"
+
+
+def test_no_declines_the_offered_question_about_the_municipality(core: Core) -> None:
+    asked, declined = talk(core, ["Who makes the integration plan?", "no"])
+    assert asked.state.pending_intent == "integration_plan"
+    assert declined.text == core.texts.get("declined", "en")
+    assert declined.state.pending_intent is None
+    assert not declined.fallback
+
+
+def test_a_full_sentence_switches_the_language_and_a_short_word_does_not(core: Core) -> None:
+    finnish, ack, english = talk(core, ["Kuka on kotoutumisen yhteyshenkilö Kuusamossa?", "ok", "in English please"])
+    assert (finnish.language, ack.language) == ("fi", "fi")
+    assert (english.language, english.topic) == ("en", "coordinator_contact_kuusamo")
+
+
+def test_a_fallback_does_not_erase_the_context_and_two_still_offer_a_person(core: Core) -> None:
+    first, weather, football, paltamo = talk(
+        core,
+        [KUUSAMO, "Who won the football match yesterday?", "What is the weather like on Mars?", "And in Paltamo?"],
+    )
+    assert weather.fallback and football.fallback
+    assert HANDOFF_ACTION in [button.action for button in football.buttons]
+    assert paltamo.topic == "coordinator_contact_paltamo"
+
+
+def test_the_terminal_chat_keeps_the_conversation() -> None:
+    result = run("chat", stdin=f"{KUUSAMO}\nAnd in Paltamo?\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "helena.hynynen@paltamo.fi" in result.stdout
+
+
+def test_ask_jsonl_reads_conversations_by_id_or_by_blank_lines() -> None:
+    lines = [
+        json.dumps({"conversation": "a", "text": KUUSAMO}),
+        json.dumps({"conversation": "b", "text": "Who is the contact person for integration in Kuhmo?"}),
+        json.dumps({"conversation": "a", "text": "And in Paltamo?"}),
+        "",
+        "And in Paltamo?",
+    ]
+    result = run("ask", "--jsonl", "--conversations", stdin="\n".join(lines) + "\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["conversation"] for r in records] == ["a", "b", "a", "1"]
+    assert records[2]["topic"] == "coordinator_contact_paltamo"
+    assert records[3]["topic"] != "coordinator_contact_paltamo", "a blank line starts a new conversation"
+
+
+def test_a_detail_without_its_interface_string_is_a_clear_error(tmp_path: Path) -> None:
+    copy = copy_project(tmp_path / "copy")
+    path = copy / "knowledge" / "conversation.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  person:\n", "  price:\n"), encoding="utf-8")
+    with pytest.raises(DataError, match="detail_missing_price"):
+        load_steering(copy / "knowledge", load_texts(ROOT / "translations" / "ui"))
