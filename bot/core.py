@@ -37,7 +37,7 @@ from .names import (
     TOPIC,
 )
 from .nlu import NLU, Understanding
-from .project.conversation import Detail, Signals, Steering
+from .project.conversation import Detail, Signals, Steering, names_another_topic
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
@@ -143,7 +143,7 @@ class Core:
         last = self.knowledge.entry(state.topic) if state.topic else None
         if named and (self.nlu.names_only(cleaned) or (signals.home and not self._asks(understanding, signals))):
             return self._place(state, named, signals.home, last, understanding, notes)
-        if last is not None and self._goes_on(understanding, signals, last):
+        if last is not None and self._goes_on(cleaned, understanding, signals, last):
             municipality = named or last.municipality or state.municipality
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
         if self._unsure(understanding):
@@ -164,13 +164,13 @@ class Core:
             and bool(self.knowledge.entries_for(understanding.intent))
         )
 
-    def _goes_on(self, understanding: Understanding, signals: Signals, last: Entry) -> bool:
+    def _goes_on(self, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
         """Tell whether a message asks about the last answer again: in another municipality, one
         of its details, in another language, or "and ...?", rather than a new question."""
         if not (understanding.municipality or signals.detail or signals.language or signals.followup):
             return False
         if signals.rest <= SHORT_LETTERS:
-            return True
+            return not names_another_topic(self.knowledge, text, last.intent)
         unsure = self._unsure(understanding) and understanding.intent != OUT_OF_SCOPE
         return unsure or understanding.intent == last.intent
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
 from ..patterns import DATE, EMAIL
-from .knowledge import normalize
+from .knowledge import Knowledge, normalize
 from .texts import Texts
 from .yamlfile import load_yaml
 
@@ -126,15 +126,10 @@ class Steering:
         decline = self.declines.found(folded) and not _letters(
             self.acknowledgements.removed(self.declines.removed(folded))
         )
-        rest = without_names(folded)
-        for phrases in (
-            self.home,
-            self.followups,
-            *(d.phrases for d in self.details),
-            *self.language_requests.values(),
-        ):
+        rest = without_names(folded).lstrip(" ¿¡\"'«(-")
+        rest = self.followups.pattern.sub(" ", rest, count=1) if self.followups.starts(rest) else rest
+        for phrases in (self.home, *(d.phrases for d in self.details), *self.language_requests.values()):
             rest = phrases.removed(rest)
-        rest = self.acknowledgements.removed(rest)
         return Signals(
             acknowledgement=acknowledgement and not decline,
             decline=decline,
@@ -192,4 +187,17 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         language_requests={
             code: phrases(f"language_requests: {code}", {code: values}, False) for code, values in requests.items()
         },
+    )
+
+
+def names_another_topic(knowledge: Knowledge, text: str, intent: str) -> bool:
+    """Tell whether ``text`` names something (a project, an event, a place other than a
+    municipality) that only entries of another intent than ``intent`` know: then it is a new question."""
+    folded, names = normalize(text), knowledge.proper_names()
+    own = {fact for entry in knowledge.entries_for(intent) for fact in entry.facts}
+    others = {fact for entry in knowledge.entries if entry.intent != intent for fact in entry.facts} - own
+    return any(
+        normalize(fact) in folded
+        for fact in others
+        if len(fact) >= 4 and fact in names and not knowledge.find_municipality(fact)
     )
