@@ -68,7 +68,9 @@ def with_ranking(core: Core, *ranking: tuple[str, float]) -> Core:
     """``core`` with its language detection, fallback rule and knowledge, but ``ranking`` for
     every message."""
     nlu = NLU(core.knowledge, core.nlu.detector, FixedRanking(ranking), core.nlu.fallback)
-    return Core(core.knowledge, core.texts, nlu, core.translations, core.translator, today=core.today)
+    return Core(
+        core.knowledge, core.texts, nlu, core.translations, core.translator, today=core.today, steering=core.steering
+    )
 
 
 #: The files editors own: what a test copies to break or edit without touching the checkout.
