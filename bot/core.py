@@ -154,7 +154,7 @@ class Core:
             )
         if not self.knowledge.entries_for(understanding.intent):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
-        return self._answer(state, understanding.intent, understanding, notes, named, signals.detail)
+        return self._answer(state, understanding.intent, understanding, notes, named)
 
     def _asks(self, understanding: Understanding, signals: Signals) -> bool:
         """Tell whether a message that says where the user lives also asks a question."""
@@ -296,7 +296,7 @@ class Core:
         if shown:
             lines.extend(shown)
         else:
-            if detail and detail.lacked_by(entry.gaps):
+            if detail and entry == last and detail.lacked_by(entry.gaps):
                 lines.append(self.texts.get(f"detail_missing_{detail.name}", language))
             lines.append(localized.text)
             lines.extend(self._event_lines(entry, language))

@@ -11,7 +11,7 @@ import contextlib
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -162,14 +162,8 @@ class Store:
         row = self._user(user)
         if row is None:
             return None
-        state = State(
-            language=row["language"],
-            language_chosen=bool(row["language_chosen"]),
-            municipality=row["municipality"],
-            municipality_stated=bool(row["municipality_stated"]),
-            pending_intent=row["pending_intent"],
-            fallbacks_in_row=row["fallbacks_in_row"] or 0,
-            topic=row["topic"],
+        state = replace(
+            State(**{f.name: row[f.name] for f in fields(State)}), fallbacks_in_row=row["fallbacks_in_row"] or 0
         )
         fresh = row["context_at"] and self.now() - datetime.fromisoformat(row["context_at"]) <= self._silence
         return state if fresh else state.forgetting_the_conversation()
@@ -185,23 +179,14 @@ class Store:
         """Remember ``state`` for ``user`` and that they were seen today."""
         today = self.now().date().isoformat()
         existing = self._user(user)
+        shown = existing and existing["privacy_notice_shown"] if privacy_notice_shown is None else privacy_notice_shown
         row: dict[str, Any] = {
             "user": user,
-            "language": state.language,
-            "language_chosen": int(state.language_chosen),
-            "municipality": state.municipality,
-            "pending_intent": state.pending_intent,
-            "fallbacks_in_row": state.fallbacks_in_row,
-            "municipality_stated": int(state.municipality_stated),
-            "topic": state.topic,
+            **asdict(state),
             "context_at": self.now().isoformat(timespec="seconds"),
             "last_seen": today,
             "created": existing["created"] if existing else today,
-            "privacy_notice_shown": int(
-                privacy_notice_shown
-                if privacy_notice_shown is not None
-                else bool(existing and existing["privacy_notice_shown"])
-            ),
+            "privacy_notice_shown": int(bool(shown)),
         }
         self._write(lambda: self.db.table("users").upsert(row, pk="user"))
 
