@@ -30,7 +30,7 @@ LONG = ("Где находится Kajaani Info и как туда добрат�
 async def wait_for(peer: Peer, chat: int, count: int) -> float:
     """Seconds until ``chat`` has ``count`` texts."""
     start = time.perf_counter()
-    await peer.wait_until(lambda: len(peer.texts(chat)) >= count, deadline=120)
+    await peer.wait_until(lambda: len(peer.texts(chat)) >= count, deadline=60)
     return time.perf_counter() - start
 
 
@@ -50,18 +50,19 @@ async def main(rounds: int) -> None:
             assert application.updater
             await application.updater.start_polling(poll_interval=0, timeout=1)
             for _ in range(rounds):
+                a, b = len(peer.texts(A)), len(peer.texts(B))
                 await peer.send_text(A, "/start")
-                await wait_for(peer, A, len(peer.texts(A)) + 1)
+                await wait_for(peer, A, a + 1)
                 peer.faults["editMessageText"] = [Fault(400)] * 6  # as "message is not modified" does
                 await peer.press(A, peer.last_message(A), "language:fi")
                 await peer.send_text(B, "/help")
-                behind_400.append(await wait_for(peer, B, len(peer.texts(B)) + 1))
-                await wait_for(peer, A, len(peer.texts(A)) + 1)
+                behind_400.append(await wait_for(peer, B, b + 1))
+                await wait_for(peer, A, a + 2)
                 peer.faults["editMessageText"] = []
                 await peer.send_text(A, LONG, language_code="ru")
                 await peer.send_text(B, "Where is Kajaani Info?")
-                behind_long.append(await wait_for(peer, B, len(peer.texts(B)) + 1))
-                await wait_for(peer, A, len(peer.texts(A)) + 1)
+                behind_long.append(await wait_for(peer, B, b + 2))
+                await wait_for(peer, A, a + 3)
             await application.updater.stop()
             await application.stop()
     await peer.stop()

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 #: Updates handled at the same time (of different chats); more wait for a free place.
 MAX_CONCURRENT_UPDATES = 256
+#: While updates are being handled, how often to ask Telegram for new ones (it sends the open ones too).
+RECHECK_SECONDS = 0.2
 
 
 class UpdateLedger:
@@ -96,8 +98,9 @@ class LedgerBot(ExtBot[Any]):
             fresh = tuple(update for update in updates if self._ledger.admit(update.update_id))
             if fresh or not updates or not timeout:
                 return fresh
-            # Telegram sent again only updates still being handled: ask again when one is done.
-            await self._ledger.wait_for_progress(_seconds(timeout))
+            # Telegram sent again only updates still being handled: ask again when one is done, or
+            # soon anyway, so that other users' new messages are not held up behind a long one.
+            await self._ledger.wait_for_progress(min(_seconds(timeout), RECHECK_SECONDS))
 
 
 def _seconds(timeout: Any) -> float:
