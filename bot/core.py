@@ -171,8 +171,9 @@ class Core:
             return False
         if signals.rest <= SHORT_LETTERS:
             return not names_another_topic(self.knowledge, text, last.intent)
-        unsure = self._unsure(understanding) and understanding.intent != OUT_OF_SCOPE
-        return unsure or understanding.intent == last.intent
+        unsure = self._unsure(understanding) and (understanding.intent != OUT_OF_SCOPE or bool(signals.language))
+        no_topic = not self.knowledge.entries_for(understanding.intent) and understanding.intent != OUT_OF_SCOPE
+        return unsure or no_topic or understanding.intent == last.intent
 
     def _place(
         self, state: State, named: str, home: bool, last: Entry | None, u: Understanding, notes: list[str]
