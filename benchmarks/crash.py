@@ -25,7 +25,7 @@ from tests.botapi import TOKEN, Peer
 from tests.conftest import ROOT
 
 #: Messages whose answers tell them apart.
-MESSAGES = ("/help", "/privacy", "Where is Kajaani Info?", "When is Walk and Talk?")
+MESSAGES = ("/help", "/privacy", "/topics", "When is Walk and Talk?")
 
 
 async def start_bot(peer: Peer, data_dir: Path) -> asyncio.subprocess.Process:
@@ -50,7 +50,7 @@ def label(text: str, help_text: str, privacy: str) -> str:
         return MESSAGES[0]
     if text == privacy:
         return MESSAGES[1]
-    return MESSAGES[3] if "Walk and Talk" in text else MESSAGES[2]
+    return MESSAGES[3] if "Walk and Talk" in text else MESSAGES[2]  # the topics, or a busy reply
 
 
 async def main(kills: int, users: int, messages: int, rate: float) -> None:
