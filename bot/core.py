@@ -8,14 +8,13 @@ each Reply, shows Reply.text and Reply.buttons, and sends a pressed button's act
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
 from . import names
 from .bidi import isolate_ltr
+from .cleantext import clean
 from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
@@ -51,7 +50,6 @@ SHORT_LETTERS = 12
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
 _ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 EMERGENCY_SOURCES = ("112.fi",)
 
 
@@ -120,6 +118,7 @@ class Core:
     def reply(self, state: State, text: str) -> Reply:
         """Answer one message of the conversation in ``state``."""
         cleaned = clean(text)
+        question = cleaned  # what a person would be sent, in full
         notes = []
         if len(cleaned) > MAX_CHARS:
             cleaned = cleaned[:MAX_CHARS]
@@ -132,7 +131,7 @@ class Core:
             return self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
         if not any(char.isalpha() for char in cleaned):
             key = "empty_message" if not cleaned else "fallback"
-            return self._interface(state, key, notes, fallback=True, understanding=understanding)
+            return self._interface(state, key, notes, fallback=True, understanding=understanding, question=question)
         if self.knowledge.is_emergency(cleaned) or (
             understanding.intent == EMERGENCY and not self._unsure(understanding)
         ):
@@ -147,13 +146,17 @@ class Core:
             municipality = named or last.municipality or state.municipality
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
         if self._unsure(understanding):
-            return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
+            return self._interface(
+                state, "fallback", notes, fallback=True, understanding=understanding, question=question
+            )
         if understanding.intent in _ANSWERED_BY_INTERFACE:
             return self._interface(
                 state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding
             )
         if not self.knowledge.entries_for(understanding.intent):
-            return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
+            return self._interface(
+                state, "fallback", notes, fallback=True, understanding=understanding, question=question
+            )
         return self._answer(state, understanding.intent, understanding, notes, named)
 
     def _asks(self, understanding: Understanding, signals: Signals) -> bool:
@@ -241,6 +244,7 @@ class Core:
         fallback: bool = False,
         understanding: Understanding | None = None,
         municipality: str = "",
+        question: str | None = None,
     ) -> Reply:
         language = state.language or FALLBACK_LANGUAGE
         lines = [self.texts.get(note, language) for note in notes]
@@ -250,8 +254,11 @@ class Core:
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        if key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
+        offered = key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)
+        if offered:
             lines.append(self.texts.get("handoff_privacy", language))
+            if question:
+                lines.append(f"“{question}”")  # exactly what the button sends, seen before consenting
             buttons = (self.handoff_button(language), *buttons)
         return Reply(
             text=_directed("\n\n".join(lines), language),
@@ -263,6 +270,7 @@ class Core:
             translation=self._interface_translation(key, language),
             buttons=buttons,
             ranking=understanding.ranking if understanding else (),
+            handoff_question=question if offered and question else None,
         )
 
     def _answer(
@@ -392,9 +400,3 @@ def _directed(text: str, language: str, facts: Iterable[str] = ()) -> str:
 
 def _finnish_date(day: date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
-
-
-def clean(text: str) -> str:
-    """``text`` without control and bidi-override characters, in NFC, trimmed."""
-    text = unicodedata.normalize("NFC", text.replace("\t", " ").replace("\r", "\n"))
-    return _CONTROL.sub("", text).strip()

@@ -54,3 +54,6 @@ class Reply:
     ranking: tuple[tuple[str, float], ...] = field(default=(), repr=False)
     #: The municipality the answer is for (None: the same everywhere, or no answer).
     municipality: str | None = None
+    #: The text the handoff button sends to staff, shown in ``text`` above it; None when the
+    #: button asks the user to write their question instead ("I want to talk to a human").
+    handoff_question: str | None = None

@@ -159,8 +159,12 @@ class Handoff:
         if ticket is None or ticket["status"] != "open" or ticket["chat_id"] is None:
             return None
         language = str(ticket["language"])
-        message_id = self.store.add_ticket_message(number, "staff", finnish, finnish)
-        texts = self.cores().texts
+        core = self.cores()
+        # Stored redacted like every text; the contacts the knowledge base publishes stay, since
+        # the user's "Finnish original" button shows this copy.
+        stored = redact(finnish, core.knowledge.public_facts)
+        message_id = self.store.add_ticket_message(number, "staff", stored, stored)
+        texts = core.texts
         translated = self.translate(finnish, SOURCE_LANGUAGE, language)
         lines = [texts.get("staff_answer", language, ticket=number)]
         if translated is None:

@@ -7,7 +7,8 @@ from typing import Final
 
 #: A URL, without a closing punctuation mark.
 URL: Final = r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]"
-EMAIL: Final = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+#: An e-mail address in Latin letters (so that a Chinese or Arabic word glued before it stays out).
+EMAIL: Final = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
 #: A Finnish date: 23.4. and 23.4.2026.
 DATE: Final = r"\d{1,2}\.\d{1,2}\.(?:\d{4})?"
 #: Scripts written without spaces between words, or with prefixes glued to names (Arabic

@@ -2,7 +2,12 @@
 
 It keeps the least: per pseudonymous user their settings and conversation state, per question
 its time, language, topic, confidence, fallback flag, municipality and the text only after
-redaction (and only for the retention period). No names, usernames, ids or phone numbers.
+redaction (and only for the retention period). No names, usernames or phone numbers, and no
+Telegram ids but one: ``tickets.chat_id``, the chat a staff answer must be sent to (Telegram
+cannot deliver to a pseudonym). It is held only while the ticket is open: closing the ticket
+or ``/delete`` erases it, and a ticket still open after the ticket retention period is closed.
+Erased rows leave nothing readable behind: deleted content is overwritten (``secure_delete``)
+and the write-ahead log is truncated after erasing.
 """
 
 from __future__ import annotations
@@ -144,6 +149,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False, isolation_level=None))
             self.db.enable_wal()
+            self.db.execute("PRAGMA secure_delete = ON")
             migrations.apply(self.db)
         except (sqlite3.Error, OSError) as error:
             raise StoreError(f"Cannot open the store {path}: {error}. Check OPASTIN_DATA_DIR.") from error
@@ -246,17 +252,25 @@ class Store:
                 removed += self.db.execute("DELETE FROM tickets WHERE user = ?", [user]).rowcount
                 removed += self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
                 removed += self.db.execute("DELETE FROM users WHERE user = ?", [user]).rowcount
+            self._checkpoint()
             return int(removed)
 
         return self._write(delete)
 
     def purge_expired(self) -> int:
-        """Blank question texts older than the retention period and forget old update ids."""
+        """Blank question texts older than the retention period, forget old update ids, close
+        tickets left open for the ticket retention period (their chat is forgotten) and blank
+        the texts of tickets closed that long ago."""
         cutoff = (self.now() - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M")
         ticket_cutoff = (self.now() - timedelta(days=self.ticket_retention_days)).strftime("%Y-%m-%dT%H:%M")
 
         def purge() -> int:
             with self.db.conn:
+                self.db.execute(
+                    "UPDATE tickets SET status = 'closed', closed = ?, chat_id = NULL "
+                    "WHERE status = 'open' AND created < ?",
+                    [self._minute(), ticket_cutoff],
+                )
                 blanked = self.db.execute(
                     "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL", [cutoff]
                 ).rowcount
@@ -266,6 +280,7 @@ class Store:
                     "AND ticket IN (SELECT number FROM tickets WHERE status = 'closed' AND closed < ?)",
                     [ticket_cutoff],
                 ).rowcount
+            self._checkpoint()
             return int(blanked)
 
         return self._write(purge)
@@ -342,6 +357,11 @@ class Store:
             return int(self.db.execute("SELECT count FROM counters WHERE name = ?", [name]).fetchone()[0])
 
         return self._write(increment)
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and truncate it, so that erased text does
+        not stay readable in ``opastin.sqlite-wal`` (another connection reading may delay it)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def _minute(self) -> str:
         return self.now().strftime("%Y-%m-%dT%H:%M")

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.core import Core, State, clean
+from bot.cleantext import clean
+from bot.core import Core, State
 from tests.conftest import TODAY
 
 

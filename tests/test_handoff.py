@@ -157,6 +157,7 @@ def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_
         await peer.send_text(USER, "How do I renew my driving licence?")
         await peer.wait_for_texts(USER, 2)
         offer = message_with(peer, USER, HANDOFF_ACTION)
+        assert "“How do I renew my driving licence?”" in offer["text"], "shown before the user consents"
         await peer.press(USER, offer, HANDOFF_ACTION)
         staff = await peer.wait_for_texts(STAFF, 1)
         assert "How do I renew my driving licence?" in staff[0]
@@ -169,6 +170,38 @@ def test_an_unsure_ranking_offers_a_person_at_once(core: Core) -> None:
     reply = unsure.reply(State(), "How do I renew my driving licence?")
     assert reply.fallback
     assert HANDOFF_ACTION in [button.action for button in reply.buttons]
+
+
+def test_a_person_please_never_forwards_an_older_question(mt_core: Core, tmp_path: Path) -> None:
+    """Two fallbacks (the second with an e-mail), two answers, then "a person, please": the button
+    asks for the question instead of sending the old fallback text, which was never shown again."""
+
+    async def scenario(peer: Peer, store: Store) -> None:
+        for number, text in enumerate(
+            (
+                "Qwerty zxcvb asdf?",
+                "Zxcvb qwerty, my mail is stale@example.com",
+                "Where is Kajaani Info?",
+                "Where can I study Finnish in Kajaani?",
+                "I want to talk to a human",
+            ),
+            start=1,
+        ):
+            await peer.send_text(USER, text)
+            await peer.wait_for_texts(USER, number)
+        offer = peer.last_message(USER)
+        assert HANDOFF_ACTION in buttons(offer)
+        assert "stale@example.com" not in offer["text"]
+        await peer.press(USER, offer, HANDOFF_ACTION)
+        prompt = await peer.wait_for_texts(USER, 6)
+        assert prompt[-1] == mt_core.texts.get("handoff_write", "en")
+        assert peer.texts(STAFF) == []
+        await peer.send_text(USER, "Who can help me fill in the Kela form?")
+        staff = await peer.wait_for_texts(STAFF, 1)
+        assert "Who can help me fill in the Kela form?" in staff[0]
+        assert "stale@example.com" not in staff[0]
+
+    with_staff(mt_core, tmp_path, scenario)
 
 
 def test_staff_reply_to_a_closed_ticket_reaches_nobody(mt_core: Core, tmp_path: Path) -> None:

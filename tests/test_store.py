@@ -66,3 +66,29 @@ def test_a_closed_ticket_forgets_the_chat(tmp_path: Path) -> None:
     ticket = store.ticket(number)
     assert ticket is not None
     assert (ticket["status"], ticket["chat_id"]) == ("closed", None)
+
+
+def test_a_ticket_left_open_is_closed_after_the_ticket_retention(tmp_path: Path) -> None:
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    store = Store(tmp_path / "opastin.sqlite", now=lambda: now, ticket_retention_days=30)
+    number = store.open_ticket("user", 42, "ar", "Kajaani")
+    now += timedelta(days=31)
+    store.purge_expired()
+    ticket = store.ticket(number)
+    assert ticket is not None
+    assert (ticket["status"], ticket["chat_id"]) == ("closed", None)
+
+
+def test_erased_text_is_not_left_in_the_files(tmp_path: Path, core: Core) -> None:
+    """After /delete neither the write-ahead log nor freed pages of the database hold the text."""
+    store = Store.in_dir(tmp_path)
+    secret = "Väkivaltaa kotona, apua"
+    store.record_question("user", secret, core.reply(State(), secret))
+    number = store.open_ticket("user", 42, "fi", None)
+    store.add_ticket_message(number, "user", secret, secret)
+    wal = tmp_path / "opastin.sqlite-wal"
+    assert secret.encode() in wal.read_bytes() + (tmp_path / "opastin.sqlite").read_bytes()
+    store.delete_user("user")
+    assert secret.encode() not in wal.read_bytes()
+    assert secret.encode() not in (tmp_path / "opastin.sqlite").read_bytes()
+    store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..cleantext import clean
 from ..core import Core, Reply, State
 
 PROMPT = "> "
@@ -23,7 +24,7 @@ def chat(core: Core, state: State, stdin: TextIO, stdout: TextIO) -> State:
     stdout.flush()
     buttons: tuple[tuple[str, str], ...] = ()
     for line in stdin:
-        text = line.strip()
+        text = clean(line)
         if text in ("/quit", "/exit"):
             break
         if text == "/help":

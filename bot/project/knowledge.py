@@ -106,6 +106,12 @@ class Knowledge:
     def _municipality_by_alias(self) -> dict[str, str]:
         return {normalize(alias): m.name for m in self.municipalities for alias in (m.name, *m.aliases)}
 
+    @cached_property
+    def public_facts(self) -> frozenset[str]:
+        """The facts the knowledge base publishes (officials' e-mails, office addresses): not
+        personal data, so redaction keeps them."""
+        return frozenset({fact for entry in self.entries for fact in entry.facts} | set(self.allowed_facts))
+
     def proper_names(self) -> set[str]:
         """Finnish names and terms that stay as written in every language (and through MT)."""
         names = {

@@ -23,6 +23,7 @@ from telegram import Bot
 from ..app import Services
 from ..channels.telegram.callbacks import CallbackSigner
 from ..channels.telegram.staffdesk import send_answer
+from ..cleantext import clean
 from ..core import Core, State
 from ..languages import SUPPORTED
 from ..reload import fingerprint
@@ -91,7 +92,7 @@ class Console:
             form = await request.form()
             if not csrf_ok(request, form.get("csrf")):
                 return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
-            question = str(form.get("question", ""))
+            question = clean(str(form.get("question", "")))
             language = str(form.get("language", "")) or None
             municipality = str(form.get("municipality", "")) or None
             state = State() if form.get("new") else _conversation(request.session.get("conversation"))
@@ -173,7 +174,7 @@ class Console:
                 self.store.close_ticket(number)
                 notice = self.handoff.staff.get("console_closed")
             else:
-                notice = await self._answer(number, str(form.get("answer", "")).strip())
+                notice = await self._answer(number, clean(str(form.get("answer", ""))))
             ticket = self.store.ticket(number) or ticket
         return self.page(
             request,

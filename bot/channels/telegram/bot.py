@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from ... import names
+from ...cleantext import clean
 from ...core import Button, Core, Reply, State
 from ...errors import StoreError
 from ...handoff import Handoff
@@ -247,7 +248,7 @@ class TelegramBot:
             if over == 1:  # say it once, not to every further message
                 await self.send(update, self.text(update, "slow_down"))
             return
-        text = self.strip_mention(message.text, context)
+        text = clean(self.strip_mention(message.text, context))
         if await self.desk.take_text(update, context, text):
             return
         try:
@@ -257,7 +258,7 @@ class TelegramBot:
             return
         await self.send_reply(update, reply)
         await self.save(update, reply, question=text)
-        self.desk.remember(context, reply, text)
+        self.desk.remember(context, reply)
 
     def strip_mention(self, text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The message without the bot's @username (how groups address it)."""

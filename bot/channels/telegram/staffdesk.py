@@ -16,6 +16,7 @@ from telegram import Bot, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from ...cleantext import clean
 from ...core import Button, Core, Reply, State
 from ...handoff import Forward, Handoff, StaffAnswer
 from ...mail import MailError, MailSettings, send_mail_async
@@ -127,12 +128,16 @@ class StaffDesk:
         self.settings = settings
         self.mail = mail
 
-    def remember(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply, question: str) -> None:
-        """Keep the question in memory while the reply offers to send it to a person."""
+    def remember(self, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+        """Keep the question the reply showed above its handoff button, until the next reply: an
+        older question is never sent (the button then asks the user to write it)."""
         data = context.user_data
-        offered = any(button.action == HANDOFF_ACTION for button in reply.buttons)
-        if data is not None and offered and reply.fallback:  # an unanswered question, not "a person, please"
-            data[LAST_QUESTION] = question
+        if data is None:
+            return
+        if reply.handoff_question:
+            data[LAST_QUESTION] = reply.handoff_question
+        else:
+            data.pop(LAST_QUESTION, None)
 
     async def take_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
         """Handle a message the user writes for a ticket or the council; False if it is a question."""
@@ -247,7 +252,7 @@ class StaffDesk:
             self.store.close_ticket(number)
             await message.reply_text(self.handoff.staff.get("ticket_closed_now", number=number))
             return
-        answer = self.handoff.answer(number, message.text)
+        answer = self.handoff.answer(number, clean(message.text))
         if answer is None:
             await message.reply_text(self.handoff.staff.get("ticket_closed_not_sent", number=number))
             return

@@ -1,0 +1,39 @@
+"""Text from outside made safe to handle: one function, used by every channel and the core.
+
+Telegram, the terminal and the web console can hand over anything: a lone surrogate from a
+JSON ``"\\ud83d"`` escape (it cannot be encoded, so SQLite and the embedding model would fail on
+it), NUL and other control characters, bidi overrides that reorder what staff read, floods of
+combining marks, or 100 kB. ``clean`` returns text every part of the bot can process.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Text is read up to Telegram's own message limit; the rest is never looked at.
+MAX_INPUT = 4096
+#: Combining marks kept on one letter (Vietnamese and Thai need up to three).
+MAX_MARKS = 3
+_MARKS = frozenset({"Mn", "Me"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+
+
+def clean(text: str, limit: int = MAX_INPUT) -> str:
+    """``text`` cut to ``limit`` characters, surrogate pairs joined and lone ones dropped,
+    without control and bidi-override characters, combining marks capped per letter, in NFC,
+    trimmed."""
+    text = text[: limit * 2]  # a pair of surrogates is one character: cut after joining them
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "")
+    text = unicodedata.normalize("NFC", text[:limit].replace("\t", " ").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    return _cap_marks(text).strip()
+
+
+def _cap_marks(text: str) -> str:
+    kept, marks = [], 0
+    for char in text:
+        marks = marks + 1 if unicodedata.category(char) in _MARKS else 0
+        if marks <= MAX_MARKS:
+            kept.append(char)
+    return "".join(kept)
