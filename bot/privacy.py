@@ -23,22 +23,22 @@ from collections.abc import Callable, Collection, Iterator
 
 from .patterns import DATE, EMAIL
 
-_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-# Century signs: + (1800s), - and Y X W V U (1900s), A B C D E F (2000s).
-_EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+-]){EMAIL}")
-# Numbers and Latin words end where Latin letters and digits do: Chinese, Thai or Arabic glued to
-# them ("电话是040 123 4567", "8899ـە") is not part of them.
-_BEFORE = r"(?<![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_])"
-_AFTER = r"(?![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_])"
-_LETTER = r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]"
-_HETU = re.compile(rf"{_BEFORE}(?<!-)(\d{{2}})(\d{{2}})(\d{{2}})([-+A-FU-Y])(\d{{3}})([0-9A-Y]){_AFTER}", re.IGNORECASE)
-
 Span = tuple[int, int]
 
 
 def _words(text: str) -> list[str]:
     return text.split()
 
+
+# Numbers and Latin words end where Latin letters and digits do: Chinese, Thai or Arabic glued to
+# them ("电话是040 123 4567", "8899ـە") is not part of them.
+_BEFORE = r"(?<![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_])"
+_AFTER = r"(?![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff_])"
+_LETTER = r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]"
+_EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+-]){EMAIL}")
+_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+# Century signs: + (1800s), - and Y X W V U (1900s), A B C D E F (2000s).
+_HETU = re.compile(rf"{_BEFORE}(?<!-)(\d{{2}})(\d{{2}})(\d{{2}})([-+A-FU-Y])(\d{{3}})([0-9A-Y]){_AFTER}", re.IGNORECASE)
 
 #: Stands in for text already taken (kept or replaced): no later pattern reads across it.
 _MASK = "\x00"
@@ -125,12 +125,12 @@ _WEAK_CUES = (
     "olen|oon|minä olen|mä oon|mä olen|jag är|i am|i'm|i’m|я|ma olen|mina olen|je suis|c'est"
     "|waxaan ahay|soy|ben|tôi là|em là|mimi ni|ndi"
 )
+_CASED = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0400-\u04ff"
 _CUE = re.compile(
-    rf"(?<![\w'’])(?:(?P<strong>{_STRONG_CUES})|(?P<cased>{_CASED_CUES})|(?P<weak>{_WEAK_CUES}))"
+    rf"(?<![{_CASED}\u0600-\u06ff'’])(?:(?P<strong>{_STRONG_CUES})|(?P<cased>{_CASED_CUES})|(?P<weak>{_WEAK_CUES}))"
     r"(?:(?<=[\u0e00-\u0e7f\u4e00-\u9fff:：])|(?![\w'’-]))(?P<gap>[ \t:,-]*)",
     re.IGNORECASE,
 )
-_CASED = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\u0400-\u04ff"
 #: A word of one script: a Latin or Cyrillic name ends where Sorani's glued copula ("Omarە") begins.
 _WORD = re.compile(
     rf"[{_CASED}](?:[{_CASED}\u0300-\u036f'’-]*[{_CASED}\u0300-\u036f])?"

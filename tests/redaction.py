@@ -102,9 +102,9 @@ def must_survive(knowledge: Knowledge, root: Path | None = None) -> Iterator[tup
                 if not message.id:
                     continue  # the catalog's header
                 for text in (message.id, message.string):
-                    for line in text if isinstance(text, tuple | list) else (text,):
-                        if line:
-                            yield f"{path.relative_to(root)}:{message.context or message.id}", str(line)
+                    for string in text if isinstance(text, tuple | list) else (text,):
+                        if string:
+                            yield f"{path.relative_to(root)}:{message.context or message.id}", str(string)
     golden = yaml.safe_load((root / "knowledge" / "golden.yml").read_text(encoding="utf-8"))
     for question in golden["questions"]:
         yield "golden.yml", str(question["text"])

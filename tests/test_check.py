@@ -45,6 +45,13 @@ def test_a_yaml_syntax_error_names_file_and_line(tree: Path) -> None:
     assert line >= 6
 
 
+def test_a_placeholder_typo_in_a_catalog_is_an_error(tree: Path) -> None:
+    replace_in(tree / "translations" / "ui" / "fi.po", "kunnan {municipality} tiedoilla", "kunnan {kunta} tiedoilla")
+    assert problems(tree, "file") == [("translations/ui/fi.po", None, "municipality_set")]
+    [problem] = [p for p in Checker(tree, TODAY).run(golden=False) if p.rule == "file"]
+    assert "{municipality}" in problem.message["en"]
+
+
 def test_an_invented_email_is_an_error(tree: Path) -> None:
     path = tree / "knowledge" / "kainuu" / "council.yml"
     text = path.read_text(encoding="utf-8")

@@ -352,3 +352,31 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
         assert store.tickets()[0]["status"] == "closed"
 
     with_staff(mt_core, tmp_path, scenario)
+
+
+def test_tickets_keep_no_name_mobile_iban_or_landline(mt_core: Core, tmp_path: Path) -> None:
+    """Staff see the question intact (the user consented); the store keeps it, and the staff
+    answer, redacted: only the contacts the knowledge base publishes stay in the answer."""
+    question = "اسمي Fatima Ali، هاتفي 050/8306699 والمنزل (08) 612 3456، حسابي FI46 8414 1420 8312 85"
+    published = "karoliina.homanen@kajaani.fi"
+
+    async def scenario(peer: Peer, store: Store) -> None:
+        await peer.send_text(USER, "أريد التحدث مع موظف من فضلك", language_code="ar")
+        await peer.wait_until(lambda: any(HANDOFF_ACTION in buttons(m) for m in peer.messages.values()))
+        await peer.press(USER, message_with(peer, USER, HANDOFF_ACTION), HANDOFF_ACTION, language_code="ar")
+        await peer.wait_for_texts(USER, 2)
+        await peer.send_text(USER, question, language_code="ar")
+        await peer.wait_for_texts(STAFF, 1)
+        ticket = peer.last_message(STAFF)
+        assert question in ticket["text"]
+        await peer.send_text(STAFF, f"Soita Sanna Virtaselle 040 765 4321 tai kirjoita {published}.", user_id=1,
+                             reply_to=ticket)  # fmt: skip
+        await peer.wait_for_texts(USER, 4)
+        assert "040 765 4321" in peer.texts(USER)[-1], "the user gets the answer intact"
+
+    with_staff(mt_core, tmp_path, scenario)
+    dump = "\n".join(sqlite3.connect(tmp_path / "opastin.sqlite").iterdump())
+    for personal in ("Fatima", "8306699", "612 3456", "FI46", "8414", "040 765 4321"):
+        assert personal not in dump, personal
+    assert published in dump
+    assert "[IBAN]" in dump

@@ -45,3 +45,15 @@ def test_a_broken_edit_keeps_the_last_good_knowledge(tree: Path, caplog: pytest.
     edit(tree, "    intent: [event_welcome\n", "    intent: event_welcome\n")
     assert live.reload() is True
     assert live() is not before
+
+
+def test_a_catalog_placeholder_typo_keeps_the_last_good_texts(tree: Path, caplog: pytest.LogCaptureFixture) -> None:
+    live = LiveCore(lambda: load_core(tree, today=lambda: TODAY), tree, interval=3600)
+    before = live()
+    catalog = tree / "translations" / "ui" / "fi.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("kunnan {municipality} tiedoilla", "kunnan {kunta} tiedoilla"), encoding="utf-8")
+    assert live.reload() is False
+    assert live() is before
+    assert "fi.po: municipality_set" in caplog.text
+    assert live().texts.get("municipality_set", "fi", municipality="Kuhmo").endswith("kunnan Kuhmo tiedoilla.")

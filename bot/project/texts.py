@@ -6,6 +6,7 @@ translations/ui/<code>.po holds the translations. Translators open them in Poedi
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,8 +76,38 @@ def read_catalog(path: Path) -> Catalog:
         ) from error
 
 
+def placeholders(text: str) -> frozenset[str] | None:
+    """The ``{names}`` in ``text``; None when its braces do not pair up."""
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+    except ValueError:
+        return None
+
+
+def _check_placeholders(path: Path, english: Mapping[str, str], translated: Mapping[str, str]) -> None:
+    """A translation must use exactly the placeholders of its English source, or filling it in
+    would fail in front of a user (``{kunta}`` for ``{municipality}``)."""
+    wrong = [
+        key
+        for key, text in translated.items()
+        if key in english and (placeholders(text) is None or placeholders(text) != placeholders(english[key]))
+    ]
+    if wrong:
+        expected = "; ".join(
+            f"{key}: {' '.join(sorted(f'{{{name}}}' for name in placeholders(english[key]) or ())) or 'none'}"
+            for key in wrong
+        )
+        raise DataError(
+            path,
+            ", ".join(wrong),
+            f"The translation's {{placeholders}} differ from the English text's ({expected}).",
+            "Copy each {name} exactly as in the English text, without translating it.",
+        )
+
+
 def load_texts(folder: Path) -> Texts:
-    """Read the template and every catalog in ``folder``."""
+    """Read the template and every catalog in ``folder``; a catalog whose placeholders differ
+    from the template's is a DataError (``opastin check`` reports it, a reload keeps the last good)."""
     template = folder / TEMPLATE
     if not template.is_file():
         raise DataError(template, "catalog", "The interface template is missing.", f"Restore {TEMPLATE}.")
@@ -87,4 +118,5 @@ def load_texts(folder: Path) -> Texts:
         by_language[path.stem] = {
             str(m.context): str(m.string) for m in catalog if m.id and m.context and m.string and not m.fuzzy
         }
+        _check_placeholders(path, english, by_language[path.stem])
     return Texts(by_language=by_language)
