@@ -114,6 +114,16 @@ def test_fallbacks_in_a_row_are_counted_and_reset_by_an_answer(core: Core) -> No
     assert (first.state.fallbacks_in_row, second.state.fallbacks_in_row, answered.state.fallbacks_in_row) == (1, 2, 0)
 
 
+def test_the_offer_of_a_person_shows_the_question_it_would_send(core: Core) -> None:
+    first = ask(core, "asdfgh qwerty")
+    second = core.reply(first.state, "zxcvb poiuy, please help")
+    assert second.handoff_question == "zxcvb poiuy, please help"
+    assert "“zxcvb poiuy, please help”" in second.text
+    person = core.reply(second.state, "I want to talk to a human")
+    assert person.intent == "human_contact"
+    assert person.handoff_question is None, "the button asks for the question instead"
+
+
 def test_a_language_without_text_gets_english_with_a_line_saying_so(core: Core) -> None:
     without_somali = Core(core.knowledge, core.texts, core.nlu, {}, today=core.today, steering=core.steering)
     reply = without_somali.reply(State(language="so", language_chosen=True), "Where is Kajaani Info?")
