@@ -52,6 +52,11 @@ def test_a_placeholder_typo_in_a_catalog_is_an_error(tree: Path) -> None:
     assert "{municipality}" in problem.message["en"]
 
 
+def test_a_placeholder_typo_in_a_staff_catalog_is_an_error(tree: Path) -> None:
+    replace_in(tree / "translations" / "staff" / "fi.po", "Kunta: {municipality}", "Kunta: {kunta}")
+    assert problems(tree, "file") == [("translations/staff/fi.po", None, "ticket_details")]
+
+
 def test_an_invented_email_is_an_error(tree: Path) -> None:
     path = tree / "knowledge" / "kainuu" / "council.yml"
     text = path.read_text(encoding="utf-8")

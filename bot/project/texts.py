@@ -54,11 +54,13 @@ class StaffTexts:
 
 
 def load_staff_texts(folder: Path, language: str) -> StaffTexts:
-    """Read translations/staff/<code>.po; a language without a catalog is a ConfigError."""
-    by_language = {
-        path.stem: {str(m.context): str(m.string) for m in read_catalog(path) if m.id and m.context and m.string}
-        for path in sorted(folder.glob("*.po"))
-    }
+    """Read translations/staff/<code>.po; a language without a catalog is a ConfigError, a
+    translation whose placeholders differ from its source a DataError."""
+    by_language: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.po")):
+        messages = [m for m in read_catalog(path) if m.id and m.context and m.string]
+        by_language[path.stem] = {str(m.context): str(m.string) for m in messages}
+        _check_placeholders(path, {str(m.context): str(m.id) for m in messages}, by_language[path.stem])
     if language not in by_language:
         known = ", ".join(sorted(by_language))
         raise ConfigError(f"OPASTIN_STAFF_LANGUAGE is '{language}'; {folder} has catalogs for: {known}.")

@@ -23,7 +23,7 @@ from ..project.config import load_config
 from ..project.conversation import load_steering
 from ..project.intents import Example, load_examples
 from ..project.knowledge import Entry, Knowledge, load_knowledge, normalize
-from ..project.texts import load_texts
+from ..project.texts import load_staff_texts, load_texts
 from ..project.translations import Translation, load_translations
 from ..project.yamlfile import line_of, load_yaml
 from . import messages
@@ -77,6 +77,7 @@ class Checker:
             lambda: setattr(self, "knowledge", load_knowledge(self.root / "knowledge", config.region)),
             lambda: setattr(self, "examples", load_examples(self.root / "intents")),
             lambda: load_steering(self.root / "knowledge", load_texts(self.root / "translations" / "ui")),
+            lambda: load_staff_texts(self.root / "translations" / "staff", SOURCE_LANGUAGE),
         ):
             try:
                 load()
