@@ -1,13 +1,11 @@
 """The SQLite store: the only module that speaks SQL.
 
-It keeps the least: per pseudonymous user their settings and conversation state, per question
-its time, language, topic, confidence, fallback flag, municipality and the text only after
-redaction (and only for the retention period). No names, usernames or phone numbers, and no
-Telegram ids but one: ``tickets.chat_id``, the chat a staff answer must be sent to (Telegram
-cannot deliver to a pseudonym). It is held only while the ticket is open: closing the ticket
-or ``/delete`` erases it, and a ticket still open after the ticket retention period is closed.
-Erased rows leave nothing readable behind: deleted content is overwritten (``secure_delete``)
-and the write-ahead log is truncated after erasing.
+It keeps the least: per pseudonymous user settings and state, per question its time, language,
+topic, confidence, fallback flag, municipality and the redacted text (for the retention period).
+No names, usernames or phone numbers; one Telegram id, ``tickets.chat_id`` (a staff answer needs
+a chat to go to), only while the ticket is open: closing it or ``/delete`` erases it, a ticket
+open for the ticket retention period is closed. ``secure_delete`` overwrites erased rows and the
+write-ahead log is truncated after erasing.
 """
 
 from __future__ import annotations
@@ -258,9 +256,8 @@ class Store:
         return self._write(delete)
 
     def purge_expired(self) -> int:
-        """Blank question texts older than the retention period, forget old update ids, close
-        tickets left open for the ticket retention period (their chat is forgotten) and blank
-        the texts of tickets closed that long ago."""
+        """Blank old question texts, forget old update ids, close tickets open for the ticket
+        retention period (their chat forgotten), blank the texts of tickets closed that long ago."""
         cutoff = (self.now() - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M")
         ticket_cutoff = (self.now() - timedelta(days=self.ticket_retention_days)).strftime("%Y-%m-%dT%H:%M")
 
@@ -359,8 +356,7 @@ class Store:
         return self._write(increment)
 
     def _checkpoint(self) -> None:
-        """Copy the write-ahead log into the database and truncate it, so that erased text does
-        not stay readable in ``opastin.sqlite-wal`` (another connection reading may delay it)."""
+        """Fold the write-ahead log into the database and truncate it: no erased text in -wal."""
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def _minute(self) -> str:

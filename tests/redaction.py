@@ -101,8 +101,8 @@ def must_survive(knowledge: Knowledge, root: Path | None = None) -> Iterator[tup
             for message in read_po(file):
                 if not message.id:
                     continue  # the catalog's header
-                for text in (message.id, message.string):
-                    for string in text if isinstance(text, tuple | list) else (text,):
+                for value in (message.id, message.string):
+                    for string in value if isinstance(value, tuple | list) else (value,):
                         if string:
                             yield f"{path.relative_to(root)}:{message.context or message.id}", str(string)
     golden = yaml.safe_load((root / "knowledge" / "golden.yml").read_text(encoding="utf-8"))

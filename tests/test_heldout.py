@@ -6,7 +6,8 @@ from collections import defaultdict
 
 import pytest
 
-from bot.core import Core, State, clean
+from bot.cleantext import clean
+from bot.core import Core, State
 from bot.languages import SUPPORTED
 from bot.project.intents import load_examples
 from bot.project.knowledge import normalize
