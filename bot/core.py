@@ -254,11 +254,9 @@ class Core:
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        offered = key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)
-        if offered:
-            lines.append(self.texts.get("handoff_privacy", language))
-            if question:
-                lines.append(f"“{question}”")  # exactly what the button sends, seen before consenting
+        if offered := key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
+            # the privacy line, then exactly what the button sends, seen before consenting
+            lines += [self.texts.get("handoff_privacy", language), *([f"“{question}”"] if question else [])]
             buttons = (self.handoff_button(language), *buttons)
         return Reply(
             text=_directed("\n\n".join(lines), language),

@@ -200,7 +200,13 @@ def test_a_person_please_never_forwards_an_older_question(mt_core: Core, tmp_pat
     )
     nlu = NLU(mt_core.knowledge, mt_core.nlu.detector, script, mt_core.nlu.fallback)
     scripted = Core(
-        mt_core.knowledge, mt_core.texts, nlu, mt_core.translations, mt_core.translator, today=mt_core.today
+        mt_core.knowledge,
+        mt_core.texts,
+        nlu,
+        mt_core.translations,
+        mt_core.translator,
+        today=mt_core.today,
+        steering=mt_core.steering,
     )
 
     async def scenario(peer: Peer, store: Store) -> None:
