@@ -117,8 +117,8 @@ class Core:
                 self._machine[key] = None
         return self._machine[key]
 
-    def reply(self, state: State, text: str) -> Reply:
-        """Answer one message of the conversation in ``state``."""
+    def reply(self, state: State, text: str, heard_language: str | None = None) -> Reply:
+        """Answer one message in ``state``; ``heard_language``: the language a spoken one was heard in."""
         cleaned = clean(text)
         notes = []
         if len(cleaned) > MAX_CHARS:
@@ -126,7 +126,7 @@ class Core:
             notes.append("long_message")
         understanding = self.nlu.understand(cleaned)
         signals = self.steering.read(cleaned, self.knowledge.without_municipalities)
-        state = replace(state, language=self._language(state, cleaned, understanding, signals))
+        state = replace(state, language=self._language(state, cleaned, understanding, signals, heard_language))
         if signals.acknowledgement or signals.decline:
             key = "declined" if signals.decline else "acknowledged"
             return self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
@@ -204,15 +204,15 @@ class Core:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
 
-    def _language(self, state: State, text: str, understanding: Understanding, signals: Signals) -> str | None:
+    def _language(self, state: State, text: str, nlu: Understanding, signals: Signals, heard: str | None) -> str | None:
         if signals.language:
             return signals.language
-        if state.language_chosen or understanding.language is None:
-            return state.language
         letters = sum(char.isalpha() for char in text)
-        if state.language and letters < SHORT_LETTERS:
+        if heard in SUPPORTED and not state.language_chosen and (letters < SHORT_LETTERS or nlu.language is None):
+            return heard
+        if state.language_chosen or nlu.language is None or (state.language and letters < SHORT_LETTERS):
             return state.language
-        return understanding.language
+        return nlu.language
 
     def _unsure(self, understanding: Understanding) -> bool:
         return self.nlu.fallback.is_fallback(understanding.ranking)
