@@ -60,6 +60,7 @@ def build_nlu(
     )
     fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
     classifier.load_or_train(examples, cache)
+    detector.domain = classifier.language  # the examples' model of how each language is written
     backend = str((config.raw.get("opastin") or {}).get("nlu_backend", "embedded"))
     if backend == "rasa":
         rasa = RasaRanker.from_config(config, classifier, knowledge, environ)

@@ -32,6 +32,7 @@ from .names import (
     HUMAN_CONTACT,
     LANGUAGE,
     MUNICIPALITY,
+    OTHER_AUTHORITY,
     OUT_OF_SCOPE,
     THANKS,
     TOPIC,
@@ -148,6 +149,8 @@ class Core:
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
         if self._unsure(understanding):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
+        if understanding.intent == OTHER_AUTHORITY:
+            return self._interface(state, OTHER_AUTHORITY, notes, fallback=True, understanding=understanding)
         if understanding.intent in _ANSWERED_BY_INTERFACE:
             return self._interface(
                 state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding
@@ -250,7 +253,7 @@ class Core:
         fallbacks = state.fallbacks_in_row + 1 if fallback else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        if key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
+        if key == OTHER_AUTHORITY or (key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)):
             lines.append(self.texts.get("handoff_privacy", language))
             buttons = (self.handoff_button(language), *buttons)
         return Reply(

@@ -9,7 +9,7 @@ import pytest
 from bot.core import Core, State, clean
 from bot.languages import SUPPORTED
 from bot.project.intents import load_examples
-from bot.project.knowledge import normalize
+from bot.project.places import normalize
 from tests.conftest import ROOT
 from tests.heldout import is_right, load_heldout
 
