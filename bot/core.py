@@ -32,7 +32,6 @@ from .names import (
     HUMAN_CONTACT,
     LANGUAGE,
     MUNICIPALITY,
-    OTHER_AUTHORITY,
     OUT_OF_SCOPE,
     THANKS,
     TOPIC,
@@ -51,7 +50,7 @@ MAX_CHARS = 1000
 SHORT_LETTERS = 12
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
-_ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks"}
+_ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks", names.OTHER_AUTHORITY: names.OTHER_AUTHORITY}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 EMERGENCY_SOURCES = ("112.fi",)
 
@@ -149,8 +148,6 @@ class Core:
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
         if self._unsure(understanding):
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
-        if understanding.intent == OTHER_AUTHORITY:
-            return self._interface(state, OTHER_AUTHORITY, notes, fallback=True, understanding=understanding)
         if understanding.intent in _ANSWERED_BY_INTERFACE:
             return self._interface(
                 state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding
@@ -250,10 +247,10 @@ class Core:
         lines.append(
             self.texts.get(key, language, municipality=municipality) if municipality else self.texts.get(key, language)
         )
-        fallbacks = state.fallbacks_in_row + 1 if fallback else 0
+        fallbacks = state.fallbacks_in_row + 1 if (fallback := fallback or key == names.OTHER_AUTHORITY) else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        if key == OTHER_AUTHORITY or (key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)):
+        if key == names.OTHER_AUTHORITY or (key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)):
             lines.append(self.texts.get("handoff_privacy", language))
             buttons = (self.handoff_button(language), *buttons)
         return Reply(
