@@ -1,12 +1,15 @@
 """Speed, memory and accuracy of the core on this machine. Run: .venv/bin/python -m benchmarks.core
 
 Prints per language: held-out accuracy (right entry), language-detection accuracy, reply() p50/p95;
-then cold start of `opastin ask` to its first answer (with a trained model cached, and with none),
-its peak RSS, and a whole 120-question --jsonl run.
+then reply() p50/p95 with a busy neighbour (another process spinning on one core, as the console,
+Rasa or the OS would on a server); then cold start of `opastin ask` to its first answer (with a
+trained model cached, and with none), its peak RSS, and a whole 120-question --jsonl run.
+`--busy-only` prints the idle and busy reply() figures alone.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import statistics
@@ -18,10 +21,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot.app import load_core
-from bot.core import State
+from bot.core import Core, State
 from bot.languages import SUPPORTED
 from bot.paths import project_root
-from tests.heldout import is_right, load_heldout
+from tests.heldout import Question, is_right, load_heldout
 
 OPASTIN = Path(sys.executable).parent / "opastin"
 QUESTION = "Kuka tekee kotoutumissuunnitelman Sotkamossa?"
@@ -44,12 +47,48 @@ def timed_run(args: list[str], stdin: str, env: dict[str, str]) -> tuple[float, 
     return seconds, peak / 1024
 
 
+def spin(seconds: float) -> None:
+    """Keep one core busy for ``seconds`` (the neighbour)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def reply_ms(core: Core, questions: list[Question]) -> list[float]:
+    """Milliseconds of each reply() to a fresh conversation."""
+    times = []
+    for question in questions:
+        start = time.perf_counter()
+        core.reply(State(), question.text)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def busy_neighbour(core: Core, questions: list[Question]) -> None:
+    """reply() p50/p95 idle and with another process spinning on one of the cores."""
+    idle = reply_ms(core, questions)
+    neighbour = multiprocessing.get_context("spawn").Process(target=spin, args=(600.0,), daemon=True)
+    neighbour.start()
+    try:
+        time.sleep(0.5)
+        busy = reply_ms(core, questions)
+    finally:
+        neighbour.terminate()
+        neighbour.join()
+    for name, times in (("idle", idle), ("busy neighbour", busy)):
+        p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+        print(f"reply() {name}: p50 {p50:.2f} ms, p95 {p95:.2f} ms ({len(times)} questions)")
+
+
 def main() -> None:
     """Print the figures."""
     core = load_core()
     questions = load_heldout()
     for question in questions[:50]:  # warm caches (lingua's models load on first use)
         core.reply(State(), question.text)
+    if "--busy-only" in sys.argv[1:]:
+        busy_neighbour(core, questions)
+        return
     rows: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for question in questions:
         start = time.perf_counter()
@@ -76,6 +115,7 @@ def main() -> None:
     right = [value for row in rows.values() for value in row["right"]]
     print(f"all   {len(right):3d} {100 * statistics.mean(right):7.1f}        "
           f"{percentile(all_ms, 0.5):6.2f} {percentile(all_ms, 0.95):6.2f}")  # fmt: skip
+    busy_neighbour(core, questions)
 
     env = {**os.environ}
     cold, rss = timed_run(["ask", QUESTION], "", env)

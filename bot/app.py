@@ -2,7 +2,8 @@
 benchmarks) builds Opastin's parts here, each once, from the settings and a project tree.
 
 ``load_core`` reads the project's files into a Core; ``Services.from_settings(settings, root)``
-gives the store, the (reloading) core, the handoff and the mail settings, built on first use.
+gives the store, the (reloading) core, the handoff, the mail settings and voice messages, built
+on first use.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .project.knowledge import Knowledge
 from .project.texts import load_staff_texts
 from .reload import LiveCore
 from .settings import Settings
+from .speech import Voice, build_voice
 from .store import DATABASE_FILE, Store
 
 #: config.yml's ``opastin: nlu_backend``: the embedded classifier, or a Rasa server in front of it.
@@ -58,6 +60,7 @@ def build_nlu(
     )
     fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
     classifier.load_or_train(examples, cache)
+    detector.domain = classifier.language  # the examples' model of how each language is written
     backend = str((config.raw.get("opastin") or {}).get("nlu_backend", "embedded"))
     if backend == "rasa":
         rasa = RasaRanker.from_config(config, classifier, knowledge, environ)
@@ -103,8 +106,8 @@ def office_hours(settings: Settings) -> OfficeHours | None:
 class Services:
     """Everything the entry points share, each part built once, on first use.
 
-    Tests and benchmarks hand in a ready ``cores`` (any callable giving the current Core) and
-    ``store``; otherwise they come from the settings.
+    Tests and benchmarks hand in a ready ``cores`` (any callable giving the current Core),
+    ``store`` and ``voice``; otherwise they come from the settings.
     """
 
     def __init__(
@@ -114,11 +117,13 @@ class Services:
         *,
         cores: Callable[[], Core] | None = None,
         store: Store | None = None,
+        voice: Voice | None = None,
     ) -> None:
         self.settings = settings
         self.root = root
         self._cores = cores
         self._store = store
+        self._voice = voice
 
     @classmethod
     def from_settings(cls, settings: Settings, root: Path | None = None) -> Services:
@@ -165,3 +170,11 @@ class Services:
         """Tickets to staff and the council helper, with the office hours."""
         staff = load_staff_texts(self.root / "translations" / "staff", self.settings.staff_language)
         return Handoff(self.cores, self.store, self.cores().translator, staff, office_hours(self.settings))
+
+    @property
+    def voice(self) -> Voice:
+        """Voice messages and spoken answers: the installed speech model (loaded by the first
+        voice message, not here) and espeak-ng."""
+        if self._voice is None:
+            self._voice = build_voice(self.cores, self.settings.speech_dir)
+        return self._voice

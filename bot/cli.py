@@ -23,6 +23,7 @@ from .paths import project_root
 from .project.config import load_config
 from .project.knowledge import load_knowledge
 from .settings import Settings
+from .speech import SpeechModel, install_speech_model, installed_speech_model
 from .tooling.catalogs import update_catalogs
 from .tooling.check import check_report
 from .tooling.problems import exit_code, render
@@ -78,8 +79,11 @@ def _conversations(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
 
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    core = Services.from_settings(Settings.from_env()).load_core()
+    settings = Settings.from_env()
+    core = Services.from_settings(settings).load_core()
     state = _first_state(core, args.language, args.municipality)
+    if args.audio:
+        return _ask_aloud(core, state, Path(args.audio), settings, stdout)
     if args.jsonl:
         states: dict[str, State] = {}
         turns = _conversations(stdin) if args.conversations else ((str(n), line) for n, line in enumerate(stdin))
@@ -93,6 +97,23 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if not args.question:
         raise OpastinError('Give a question, e.g. opastin ask "Kuka tekee kotoutumissuunnitelman?", or use --jsonl.')
     stdout.write(core.reply(state, " ".join(args.question)).text + "\n")
+    return 0
+
+
+def _ask_aloud(core: Core, state: State, audio: Path, settings: Settings, stdout: TextIO) -> int:
+    """Answer a recorded question as the bot answers a voice message (to try a speech model)."""
+    import asyncio
+
+    try:
+        recording = audio.read_bytes()
+    except OSError as error:
+        raise OpastinError(f"Cannot read {audio}: {error.strerror}.") from error
+    voice = Services(settings, project_root(), cores=lambda: core).voice
+    try:
+        refusal = voice.refusal(state, None, len(recording))
+        stdout.write((refusal or asyncio.run(voice.ask(recording, lambda: state))).text + "\n")
+    finally:
+        voice.close()
     return 0
 
 
@@ -214,7 +235,8 @@ def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    models_dir = Settings.from_env().models_dir
+    settings = Settings.from_env()
+    models_dir = settings.models_dir
     if args.action == "list":
         models = installed_models(models_dir)
         for model in models:
@@ -223,6 +245,18 @@ def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             stdout.write(
                 f"No translation models in {models_dir}. Install one: opastin models install FILE.argosmodel\n"
             )
+        speech = installed_speech_model(settings.speech_dir)
+        if speech:
+            stdout.write(f"speech: {speech.name}  {_languages(speech)}  {speech.megabytes} MB  {speech.path}\n")
+        else:
+            stdout.write(NO_SPEECH_MODEL)
+        return 0
+    if args.action == "install-speech":
+        if not args.file:
+            raise OpastinError("Give a model folder or name: opastin models install-speech PATH (or small, base ...).")
+        speech = install_speech_model(settings.speech_dir, args.file, args.name)
+        stdout.write(f"Installed the speech model {speech.name} ({_languages(speech)}, {speech.megabytes} MB) "
+                     f"in {speech.path}. The bot loads it on the first voice message.\n")  # fmt: skip
         return 0
     if args.from_index:
         model = install_from_index(models_dir, args.from_index[0], args.from_index[1])
@@ -232,6 +266,16 @@ def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         raise OpastinError("Give a model file (opastin models install FILE.argosmodel) or --from-index fi en.")
     stdout.write(f"Installed {model.from_code} -> {model.to_code} ({model.name} {model.version}) in {models_dir}.\n")
     return 0
+
+
+NO_SPEECH_MODEL = (
+    "No speech model: voice messages get 'not available'. Install one: opastin models install-speech PATH "
+    "(a faster-whisper model folder) or NAME (e.g. small; needs internet)\n"
+)
+
+
+def _languages(model: SpeechModel) -> str:
+    return "multilingual" if model.multilingual else "English only"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -246,6 +290,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help='with --jsonl: lines are conversations ({"conversation": id, "text": ...}, or a blank line between)',
     )
+    ask.add_argument("--audio", metavar="FILE", help="answer a recorded question (OGG/Opus, MP3, WAV ...)")
     chat = commands.add_parser("chat", help="chat in the terminal")
     run = commands.add_parser("run", help="run the bot (a terminal chat without a Telegram token)")
     for command in (ask, chat, run):
@@ -272,10 +317,13 @@ def parser() -> argparse.ArgumentParser:
     staff_add.add_argument("name")
     staff_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     staff_add.set_defaults(handler=_staff_add)
-    models = commands.add_parser("models", help="list or install offline machine-translation models")
-    models.add_argument("action", choices=("list", "install"))
-    models.add_argument("file", nargs="?", help="a .argosmodel file to install (offline)")
+    models = commands.add_parser("models", help="list or install offline translation and speech models")
+    models.add_argument("action", choices=("list", "install", "install-speech"))
+    models.add_argument(
+        "file", nargs="?", help="install: a .argosmodel file; install-speech: a model folder, or a name (internet)"
+    )
     models.add_argument("--from-index", nargs=2, metavar=("FROM", "TO"), help="download from Argos's index (internet)")
+    models.add_argument("--name", help="install-speech: the name to list the model under")
     models.set_defaults(handler=_models)
     rasa = commands.add_parser("rasa", help="the optional Rasa NLU backend's project (RASA.md)")
     rasa.add_argument("action", choices=("export", "validate"), help="export: write it; validate: Rasa's NLU checks")

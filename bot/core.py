@@ -49,7 +49,7 @@ MAX_CHARS = 1000
 SHORT_LETTERS = 12
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
-_ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks"}
+_ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks", names.OTHER_AUTHORITY: names.OTHER_AUTHORITY}
 EMERGENCY_SOURCES = ("112.fi",)
 
 
@@ -115,8 +115,8 @@ class Core:
                 self._machine[key] = None
         return self._machine[key]
 
-    def reply(self, state: State, text: str) -> Reply:
-        """Answer one message of the conversation in ``state``."""
+    def reply(self, state: State, text: str, heard_language: str | None = None) -> Reply:
+        """Answer one message in ``state``; ``heard_language``: the language a spoken one was heard in."""
         cleaned = clean(text)
         question = cleaned  # what a person would be sent, in full
         notes = []
@@ -125,7 +125,7 @@ class Core:
             notes.append("long_message")
         understanding = self.nlu.understand(cleaned)
         signals = self.steering.read(cleaned, self.knowledge.without_municipalities)
-        state = replace(state, language=self._language(state, cleaned, understanding, signals))
+        state = replace(state, language=self._language(state, cleaned, understanding, signals, heard_language))
         if signals.acknowledgement or signals.decline:
             key = "declined" if signals.decline else "acknowledged"
             return self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
@@ -207,15 +207,15 @@ class Core:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
 
-    def _language(self, state: State, text: str, understanding: Understanding, signals: Signals) -> str | None:
+    def _language(self, state: State, text: str, nlu: Understanding, signals: Signals, heard: str | None) -> str | None:
         if signals.language:
             return signals.language
-        if state.language_chosen or understanding.language is None:
-            return state.language
         letters = sum(char.isalpha() for char in text)
-        if state.language and letters < SHORT_LETTERS:
+        if heard in SUPPORTED and not state.language_chosen and (letters < SHORT_LETTERS or nlu.language is None):
+            return heard
+        if state.language_chosen or nlu.language is None or (state.language and letters < SHORT_LETTERS):
             return state.language
-        return understanding.language
+        return nlu.language
 
     def _unsure(self, understanding: Understanding) -> bool:
         return self.nlu.fallback.is_fallback(understanding.ranking)
@@ -251,11 +251,13 @@ class Core:
         lines.append(
             self.texts.get(key, language, municipality=municipality) if municipality else self.texts.get(key, language)
         )
-        fallbacks = state.fallbacks_in_row + 1 if fallback else 0
+        fallbacks = state.fallbacks_in_row + 1 if (fallback := fallback or key == names.OTHER_AUTHORITY) else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        if offered := key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON):
-            # the privacy line, then exactly what the button sends, seen before consenting
+        offered = key == names.OTHER_AUTHORITY or (
+            key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)
+        )
+        if offered:  # the privacy line, then exactly what the button sends, seen before consenting
             lines += [self.texts.get("handoff_privacy", language), *([f"“{question}”"] if question else [])]
             buttons = (self.handoff_button(language), *buttons)
         return Reply(

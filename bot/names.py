@@ -13,13 +13,15 @@ from typing import Final
 OUT_OF_SCOPE: Final = "out_of_scope"
 EMERGENCY: Final = "emergency"
 HUMAN_CONTACT: Final = "human_contact"
+#: Questions for Kela, Migri, the police, health care...: a fallback that says so and offers a person.
+OTHER_AUTHORITY: Final = "other_authority"
 GREET: Final = "greet"
 THANKS: Final = "thanks"
 EVENTS: Final = "events"
 COUNCIL_CONTACT: Final = "council_contact"
 COUNCIL_INTENTS: Final = frozenset({"council_info", COUNCIL_CONTACT})
 #: Intents answered by interface strings, not by knowledge entries.
-INTERFACE_INTENTS: Final = frozenset({GREET, THANKS, OUT_OF_SCOPE, EMERGENCY})
+INTERFACE_INTENTS: Final = frozenset({GREET, THANKS, OUT_OF_SCOPE, OTHER_AUTHORITY, EMERGENCY})
 #: The intent Rasa's FallbackClassifier puts first when it is unsure; no entry answers it.
 NLU_FALLBACK: Final = "nlu_fallback"
 

@@ -91,6 +91,11 @@ class Settings:
         """Where machine-translation models are installed (`opastin models`)."""
         return self.data_dir / "models"
 
+    @property
+    def speech_dir(self) -> Path:
+        """Where the speech-recognition model is installed (`opastin models install-speech`)."""
+        return self.data_dir / "speech"
+
     def pseudonym_key(self) -> bytes:
         """The secret for pseudonyms: OPASTIN_SECRET, else one generated once into the data dir."""
         if self.secret:

@@ -20,95 +20,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from .core import Reply, State
 from .errors import StoreError
 from .privacy import redact
+from .schema import migrations
 
 _T = TypeVar("_T")
 DATABASE_FILE = "opastin.sqlite"
 #: Ticket numbers: short, unambiguous to read aloud (no 0/O, 1/I).
 TICKET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-migrations = Migrations("opastin")
-
-
-@migrations()
-def create_users_and_questions(db: sqlite_utils.Database) -> None:
-    """Users by pseudonym, questions for statistics, handled Telegram updates."""
-    db.table("users").create(
-        {
-            "user": str,
-            "language": str,
-            "language_chosen": int,
-            "municipality": str,
-            "pending_intent": str,
-            "fallbacks_in_row": int,
-            "privacy_notice_shown": int,
-            "created": str,
-            "last_seen": str,
-        },
-        pk="user",
-    )
-    db.table("questions").create(
-        {
-            "id": int,
-            "user": str,
-            "asked_at": str,
-            "language": str,
-            "topic": str,
-            "intent": str,
-            "confidence": float,
-            "fallback": int,
-            "municipality": str,
-            "text": str,
-        },
-        pk="id",
-    )
-    db.table("questions").create_index(["user"])
-    db.table("questions").create_index(["asked_at"])
-    db.table("handled_updates").create({"update_id": int, "handled_at": str}, pk="update_id")
-
-
-@migrations()
-def create_staff(db: sqlite_utils.Database) -> None:
-    """Staff accounts of the web console: a name and an argon2 hash, nothing else."""
-    db.table("staff").create({"name": str, "password_hash": str, "created": str}, pk="name")
-
-
-@migrations()
-def create_tickets(db: sqlite_utils.Database) -> None:
-    """Questions forwarded to staff, their messages both ways, and plain counters."""
-    db.table("tickets").create(
-        {
-            "number": str,
-            "user": str,
-            "chat_id": int,
-            "language": str,
-            "municipality": str,
-            "status": str,
-            "created": str,
-            "closed": str,
-            "staff_message_id": int,
-        },
-        pk="number",
-    )
-    db.table("tickets").create_index(["user"])
-    db.table("tickets").create_index(["staff_message_id"])
-    db.table("ticket_messages").create(
-        {"id": int, "ticket": str, "at": str, "author": str, "original": str, "finnish": str}, pk="id"
-    )
-    db.table("ticket_messages").create_index(["ticket"])
-    db.table("counters").create({"name": str, "count": int}, pk="name")
-
-
-@migrations()
-def add_conversation_context(db: sqlite_utils.Database) -> None:
-    """Whether the user said where they live, the last answered entry, when the context was saved."""
-    for column, kind in (("municipality_stated", int), ("topic", str), ("context_at", str)):
-        db.table("users").add_column(column, kind)
-
-
 #: How a statistics breakdown groups questions.
 BREAKDOWNS = {
     "language": "language",

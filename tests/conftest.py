@@ -59,7 +59,7 @@ class FixedRanking:
 
     ranking: Ranking
 
-    def rank(self, text: str) -> Ranking:
+    def rank(self, text: str, foreign: bool = False) -> Ranking:
         """The same ranking, whatever ``text`` says."""
         return self.ranking
 

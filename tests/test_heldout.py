@@ -10,7 +10,7 @@ from bot.cleantext import clean
 from bot.core import Core, State
 from bot.languages import SUPPORTED
 from bot.project.intents import load_examples
-from bot.project.knowledge import normalize
+from bot.project.places import normalize
 from tests.conftest import ROOT
 from tests.heldout import is_right, load_heldout
 

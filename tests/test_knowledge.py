@@ -12,7 +12,7 @@ from bot.project.intents import load_examples
 from bot.project.knowledge import load_knowledge
 from tests.conftest import ROOT, copy_project
 
-INTERFACE_INTENTS = {"greet", "thanks", "out_of_scope", "emergency"}
+INTERFACE_INTENTS = {"greet", "thanks", "out_of_scope", "other_authority", "emergency"}
 
 
 def test_every_fact_is_verbatim_in_its_source_and_in_every_text(core: Core) -> None:

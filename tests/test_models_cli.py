@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 from tests.tiny_argos import build_copy_model
+from tests.voice import spoken, tiny_en
 
 OPASTIN = Path(sys.executable).parent / "opastin"
 
@@ -66,3 +67,49 @@ def test_from_index_without_internet_fails_clearly(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "needs internet" in result.stderr
+
+
+def test_install_speech_list_and_ask_aloud(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert "No speech model" in run(data, "models", "list").stdout
+    installed = run(data, "models", "install-speech", str(tiny_en().path), "--name", "tiny.en")
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.startswith("Installed the speech model tiny.en (English only, 74 MB)")
+    assert "speech: tiny.en  English only  74 MB" in run(data, "models", "list").stdout
+    question = tmp_path / "question.ogg"
+    question.write_bytes(spoken("Where is the Kajaani Info service point?"))
+    answer = run(data, "ask", "--audio", str(question))
+    assert answer.returncode == 0, answer.stderr
+    heard, _, text = answer.stdout.partition("\n\n")
+    assert heard.startswith('I heard: "')
+    assert "Kajaani Info" in heard
+    assert "http://www.kajaani.fi/fi/palvelut/kajaani-info" in text
+
+
+def test_install_speech_says_what_is_wrong(tmp_path: Path) -> None:
+    half = tmp_path / "half-copied"
+    half.mkdir()
+    (half / "config.json").write_text("{}", encoding="utf-8")
+    result = run(tmp_path / "data", "models", "install-speech", str(half))
+    assert result.returncode == 1
+    assert "lacks model.bin, tokenizer.json" in result.stderr
+    unknown = run(tmp_path / "data", "models", "install-speech", "enormous")
+    assert "neither a model folder nor a model name" in unknown.stderr
+    assert "Traceback" not in result.stderr + unknown.stderr
+    assert "No speech model" in run(tmp_path / "data", "models", "list").stdout
+
+
+def test_install_speech_by_name_without_internet_fails_clearly(tmp_path: Path) -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OPASTIN_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [str(OPASTIN), "models", "install-speech", "small"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Could not download the speech model small" in result.stderr
+    assert "opastin models install-speech PATH" in result.stderr
+    assert not list((tmp_path / "data" / "speech").iterdir()), "nothing half-downloaded is left"

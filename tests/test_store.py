@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core import Core, State
-from bot.store import Store, migrations
+from bot.schema import migrations
+from bot.store import Store
 
 
 def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None:

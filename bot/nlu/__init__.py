@@ -10,11 +10,14 @@ chooses which from config.yml.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from ..names import OUT_OF_SCOPE
+from ..languages import SUPPORTED
+from ..names import EMERGENCY, GREET, HUMAN_CONTACT, OUT_OF_SCOPE, THANKS
+from ..privacy import redact
 from ..project.knowledge import Knowledge
 from .language import LanguageDetector
 
@@ -25,8 +28,8 @@ Ranking = tuple[tuple[str, float], ...]
 class Ranker(Protocol):
     """Ranks the intents of a message."""
 
-    def rank(self, text: str) -> Ranking:
-        """Intents with their confidences, best first."""
+    def rank(self, text: str, foreign: bool = False) -> Ranking:
+        """Intents with their confidences, best first; ``foreign``: in a language the examples lack."""
         ...
 
 
@@ -66,6 +69,32 @@ class FallbackRule:
         return len(ranking) > 1 and confidence - ranking[1][1] < self.ambiguity_threshold
 
 
+_NOT_ABOUT_A_PLACE = frozenset({GREET, THANKS, HUMAN_CONTACT, EMERGENCY})
+#: Up to this many words, a question naming only places outside the region is about them.
+ELSEWHERE_WORDS = 15
+#: A message of at least this many sentences is also ranked by its last question alone.
+LONG_SENTENCES = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
+_PLACEHOLDER = re.compile(r"\[[^\]]*\]")
+#: Numbers as people type phone numbers and IBANs ("040 718 2293", "FI49 5000 9420 0287 30").
+_NUMBERS = re.compile(r"(?:\b[A-Z]{2}\d{2})?\+?\d[\d\s-]{5,}\d")
+
+
+def without_personal_data(text: str) -> str:
+    """``text`` without e-mails, phone numbers, identity codes and addresses: they say nothing
+    of the intent (and the placeholders would read as English words)."""
+    return _NUMBERS.sub(" ", _PLACEHOLDER.sub(" ", redact(text)))
+
+
+def last_question(text: str) -> str | None:
+    """The last sentence of a message of ``LONG_SENTENCES`` sentences or more, else None."""
+    sentences = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    if len(sentences) < LONG_SENTENCES:
+        return None
+    questions = [sentence for sentence in sentences if sentence[-1] in "?؟？"]
+    return (questions or sentences)[-1]
+
+
 class NLU:
     """The whole pipeline of config.yml: a language detector, a ranker and a fallback rule.
 
@@ -88,11 +117,22 @@ class NLU:
 
     def understand(self, text: str) -> Understanding:
         """Detect the language, rank the intents and find the municipality of ``text``."""
-        return Understanding(
-            language=self.detector.detect(text),
-            ranking=self.ranker.rank(text),
-            municipality=self.find_municipality(text),
-        )
+        language = self.detector.detect(text)
+        foreign = language not in SUPPORTED and (language is not None or self.detector.unknown_script(text))
+        asked = without_personal_data(text)
+        ranking = self.ranker.rank(asked, foreign)
+        question = last_question(asked)
+        if question:  # a long message: the question is often its last sentence, after the story
+            alone = self.ranker.rank(question, foreign)
+            ranking = alone if alone[0][1] > ranking[0][1] else ranking
+        if ranking[0][0] not in _NOT_ABOUT_A_PLACE and self._elsewhere(text):
+            ranking = ((OUT_OF_SCOPE, 1.0), *ranking[:-1])
+        return Understanding(language=language, ranking=ranking, municipality=self.find_municipality(text))
+
+    def _elsewhere(self, text: str) -> bool:
+        """A short question about a place outside the region ("Finnish courses in Oulu?"); a long
+        message may name where the writer came from before asking about here."""
+        return len(text.split()) <= ELSEWHERE_WORDS and self.knowledge.names_elsewhere(text)
 
     def names_only(self, text: str) -> bool:
         """Tell whether ``text`` is nothing but municipality names (an answer to 'which one?')."""

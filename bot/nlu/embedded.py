@@ -18,12 +18,14 @@ import numpy
 import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline, make_pipeline
 from threadpoolctl import threadpool_limits
 
 from ..progress import note
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
+from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .vectors import Embedder
 
 
@@ -46,10 +48,16 @@ def _training_set(examples: Iterable[Example]) -> list[tuple[str, str]]:
 
 @dataclass
 class _Models:
-    """What training produces: the n-gram model and, if configured, the embedding model."""
+    """What training produces: the n-gram model, if configured the embedding model, and the
+    model of which language a Latin-script message is written in."""
 
     ngrams: Pipeline
     embeddings: LogisticRegression | None
+    languages: Pipeline
+
+
+#: Embedding settings that change how a trained model is used, not the model: no retraining.
+RUN_TIME_SETTINGS = frozenset({"threads", "skip_above"})
 
 
 class IntentClassifier:
@@ -58,7 +66,9 @@ class IntentClassifier:
 
     featurizer_defaults: ClassVar[Mapping[str, Any]] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
     classifier_defaults: ClassVar[Mapping[str, Any]] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
-    embedding_defaults: ClassVar[Mapping[str, Any]] = {"enabled": True, "C": 30.0, "weight": 0.5, "threads": 1}
+    embedding_defaults: ClassVar[Mapping[str, Any]] = {
+        "enabled": True, "C": 30.0, "weight": 0.5, "threads": 1, "skip_above": 1.0,
+    }  # fmt: skip
 
     def __init__(
         self,
@@ -82,9 +92,10 @@ class IntentClassifier:
     def fingerprint(self, examples: Sequence[Example]) -> str:
         """A hash of everything training depends on, naming the cached model (not the order of
         the examples, nor the embedder's thread count: neither changes the model)."""
-        embedding = {key: value for key, value in self.embedding.items() if key != "threads"}
+        embedding = {key: value for key, value in self.embedding.items() if key not in RUN_TIME_SETTINGS}
         payload = json.dumps(
             [self.featurizer, self.classifier, embedding, sklearn.__version__, _CODE, _training_set(examples),
+             sorted({(e.text, e.language) for e in examples}),
              sorted(alias for m in self.knowledge.municipalities for alias in m.aliases)],
             sort_keys=True, ensure_ascii=False,
         )  # fmt: skip
@@ -118,8 +129,29 @@ class IntentClassifier:
                 note("fitting the embedding classifier ...")
                 embeddings = LogisticRegression(C=float(self.embedding["C"]), max_iter=max_iter)
                 embeddings.fit(vectors, intents)
-        self.models = _Models(ngrams, embeddings)
+        self.models = _Models(ngrams, embeddings, self._train_languages(examples))
         note(f"trained in {time.monotonic() - started:.0f} s")
+
+    def _train_languages(self, examples: Sequence[Example]) -> Pipeline:
+        """Which language a Latin-script text is in, learnt from the examples (naive Bayes: a
+        second to train): the way people here write, code-mixed and romanized included."""
+        texts, languages = [], []
+        for example in sorted(examples, key=lambda e: (e.language, e.text)):
+            text = letters_only(self.knowledge.without_names(example.text))
+            if is_latin_script(text) and sum(char.isalpha() for char in text) >= MIN_LANGUAGE_LETTERS:
+                texts.append(text)
+                languages.append(example.language)
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
+        return make_pipeline(vectorizer, ComplementNB(alpha=0.3)).fit(texts, languages)
+
+    def language(self, text: str) -> tuple[str, float, float]:
+        """The language a Latin-script ``text`` (names hidden, letters only) is most likely in,
+        its probability and the runner-up's."""
+        if self.models is None:
+            raise RuntimeError("IntentClassifier.language() before train()")
+        probabilities = self.models.languages.predict_proba([text])[0]
+        best, second = probabilities.argsort()[::-1][:2]
+        return str(self.models.languages.classes_[best]), float(probabilities[best]), float(probabilities[second])
 
     def load_or_train(self, examples: Sequence[Example], cache_dir: Path) -> None:
         """Load the model cached for exactly these examples and settings, else train and cache it."""
@@ -135,14 +167,25 @@ class IntentClassifier:
         _write_atomically(path, self.models)
         note(f"cached the model in {path}")
 
-    def rank(self, text: str) -> tuple[tuple[str, float], ...]:
-        """Intents with their probabilities, best first."""
+    def ngram_ranking(self, text: str) -> tuple[str, float]:
+        """The n-gram model's best intent alone and its probability (for calibrating skip_above)."""
+        if self.models is None:
+            raise RuntimeError("IntentClassifier.ngram_ranking() before train()")
+        probabilities = self.models.ngrams.predict_proba([self.prepare(text)])[0]
+        best = int(probabilities.argmax())
+        return str(self.models.ngrams.classes_[best]), float(probabilities[best])
+
+    def rank(self, text: str, foreign: bool = False) -> tuple[tuple[str, float], ...]:
+        """Intents with their probabilities, best first. For a ``foreign`` text (a language the
+        examples lack: German, Amharic...) the n-grams know nothing and the embedding decides."""
         if self.models is None:
             raise RuntimeError("IntentClassifier.rank() before train()")
         prepared = self.prepare(text)
         probabilities = self.models.ngrams.predict_proba([prepared])[0]
-        if self.models.embeddings is not None and self.embedder:
-            weight = float(self.embedding["weight"])
+        # So sure that the embedding would not change the answer (config.yml: skip_above).
+        sure = probabilities.max() >= float(self.embedding["skip_above"]) and not foreign
+        if self.models.embeddings is not None and self.embedder and not sure:
+            weight = 1.0 if foreign else float(self.embedding["weight"])
             vector = self.embedder.embed(prepared).reshape(1, -1)
             probabilities = (1 - weight) * probabilities + weight * self.models.embeddings.predict_proba(vector)[0]
         order = probabilities.argsort()[::-1][: int(self.classifier["ranking_length"])]

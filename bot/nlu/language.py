@@ -1,9 +1,10 @@
-"""Which language a message is written in: script rules, then CLD2 and lingua for Latin script."""
+"""Which language a message is written in: script rules; for Latin script, the examples' own
+model (romanized languages included), CLD2 and lingua."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -19,22 +20,56 @@ _LINGUA = {
     Language.FRENCH: "fr", Language.SOMALI: "so", Language.SPANISH: "es", Language.TURKISH: "tr",
     Language.VIETNAMESE: "vi", Language.SWAHILI: "sw",
 }  # fmt: skip
+_LATIN_SCRIPT = frozenset({*_LINGUA.values(), "rw"})
 # CLD2 names Kinyarwanda's close relatives when it misses it; none of them is supported here.
 _CLD2_AS_KINYARWANDA = {"rw", "rn", "zu", "xh", "ny", "lg", "sn", "st", "ig"}
 _SORANI_LETTERS = set("ێۆڕڵەڤ")
+# Languages beyond the 18 in Arabic script, told by their own letters (answered in English).
+_URDU_LETTERS = set("ٹڈڑںےھہ")
+_PASHTO_LETTERS = set("ټډړږښځڅۍې")
 _PERSIAN_LETTERS = set("پچژگکی")
 _UKRAINIAN_LETTERS = set("іїєґ")
 
+#: A Latin-script example teaches the language model when at least this share of its letters is
+#: Latin once names are hidden ("kotoutumispalvelut что входит" is Russian, not Latin-script).
+LATIN_SHARE = 0.9
+MIN_LANGUAGE_LETTERS = 8
+
+
+def letters_only(text: str) -> str:
+    """``text`` with everything but letters turned into spaces (what language detection reads)."""
+    return "".join(char if char.isalpha() else " " for char in text)
+
+
+def is_latin_script(text: str, share: float = LATIN_SHARE) -> bool:
+    """Tell whether at least ``share`` of the letters of ``text`` are Latin."""
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and _script_counts(letters)["latin"] >= share * len(letters)
+
 
 class LanguageDetector:
-    """Script rules first, then CLD2 and lingua for Latin script; names are hidden first."""
+    """Script rules first, then, for Latin script, a model of how each language's examples are
+    written (intents/, romanized Arabic, Persian, Russian... included), CLD2 and lingua; names
+    (municipalities in any spelling, Finnish terms of the knowledge base) are hidden first."""
 
-    defaults: ClassVar[Mapping[str, Any]] = {"min_letters": 3, "low_accuracy_mode": True}
+    defaults: ClassVar[Mapping[str, Any]] = {
+        "min_letters": 3, "low_accuracy_mode": True, "non_latin_share": 0.2, "domain_confidence": 0.3,
+        "romanized_lead": 1.4,
+    }  # fmt: skip
 
     def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
         self.knowledge = knowledge
         self.min_letters = int(settings["min_letters"])
         self.low_accuracy_mode = bool(settings["low_accuracy_mode"])
+        # A message whose letters are at least this share of one non-Latin script is in that
+        # script's language, whatever Finnish terms it holds ("kotoutumispalvelut что входит").
+        self.non_latin_share = float(settings["non_latin_share"])
+        # The examples' own model decides a Latin-script message when it is at least this sure.
+        self.domain_confidence = float(settings["domain_confidence"])
+        # Romanized Arabic, Persian, Russian... have few examples: their language wins when it is
+        # this many times as likely as the runner-up.
+        self.romanized_lead = float(settings["romanized_lead"])
+        self.domain: Callable[[str], tuple[str, float, float]] | None = None
 
     @cached_property
     def _lingua(self) -> Any:
@@ -43,15 +78,24 @@ class LanguageDetector:
 
     def detect(self, text: str) -> str | None:
         """The language of ``text``, or None when it has too few letters to tell."""
-        letters = [char for char in self.knowledge.without_names(text) if char.isalpha()]
+        hidden = self.knowledge.without_names(text)
+        letters = [char for char in hidden if char.isalpha()]
         if len(letters) < self.min_letters:
             return None
         scripts = _script_counts(letters)
         script = max(scripts, key=lambda name: scripts[name])
+        others = {name: count for name, count in scripts.items() if name not in ("latin", "other")}
+        best_other = max(others, key=lambda name: others[name])
+        if others[best_other] >= max(self.min_letters, self.non_latin_share * len(letters)):
+            script = best_other
         if script == "arabic":
             present = set(letters)
             if present & _SORANI_LETTERS:
                 return "ckb"
+            if present & _PASHTO_LETTERS:
+                return "ps"
+            if present & _URDU_LETTERS:
+                return "ur"
             return "fa" if present & _PERSIAN_LETTERS else "ar"
         if script == "cyrillic":
             return "uk" if set(letters) & _UKRAINIAN_LETTERS else "ru"
@@ -59,19 +103,33 @@ class LanguageDetector:
             return {"thai": "th", "han": "zh"}[script]
         if script != "latin":
             return None
-        return self._latin("".join(char if char.isalpha() else " " for char in self.knowledge.without_names(text)))
+        return self._latin(letters_only(hidden))
+
+    def unknown_script(self, text: str) -> bool:
+        """Tell whether ``text`` is mostly in a script none of the 18 languages uses (Ethiopic,
+        Devanagari, Bengali...)."""
+        letters = [char for char in self.knowledge.without_names(text) if char.isalpha()]
+        return len(letters) >= self.min_letters and _script_counts(letters)["other"] > len(letters) / 2
 
     def _latin(self, text: str) -> str | None:
-        """CLD2 knows Kinyarwanda, lingua tells short Latin texts apart best; unsure of both: None."""
+        """CLD2 for Kinyarwanda and for languages outside the 18; then the examples' model when
+        it is sure (it knows how people here write, romanized Arabic or Russian too); then lingua,
+        which tells short Latin texts apart best; unsure of all: None."""
         try:
             reliable, _, details = pycld2.detect(text, bestEffort=True)
         except pycld2.error:
             reliable, details = False, ()
         cld2 = details[0][1] if details else "un"
+        language, confidence, runner_up = self.domain(text) if self.domain else ("", 0.0, 0.0)
+        sure = confidence >= self.domain_confidence
+        if language not in _LATIN_SCRIPT and (sure or confidence >= self.romanized_lead * runner_up > 0):
+            return language  # romanized: CLD2 takes "zdravstvujte, gde..." for Serbian
         if reliable and cld2 in _CLD2_AS_KINYARWANDA:
             return "rw"
         if reliable and cld2 not in SUPPORTED and cld2 not in ("un", "xx") and len(text.split()) >= 4:
             return str(cld2)  # a language outside the 18: answered through MT where a model exists
+        if sure:
+            return language
         confidences = self._lingua.compute_language_confidence_values(text)
         best = confidences[0] if confidences else None
         if best is not None and best.value >= 0.5:

@@ -20,7 +20,8 @@ import httpx
 
 from ..errors import ConfigError
 from ..project.config import Config
-from ..project.knowledge import Knowledge, normalize
+from ..project.knowledge import Knowledge
+from ..project.places import normalize
 from . import Ranker
 
 log = logging.getLogger(__name__)
@@ -109,10 +110,10 @@ class RasaRanker:
             )
         return cls(settings.url, token, settings.timeout, fallback, knowledge)
 
-    def rank(self, text: str) -> tuple[tuple[str, float], ...]:
+    def rank(self, text: str, foreign: bool = False) -> tuple[tuple[str, float], ...]:
         """Intents with their confidences, best first: Rasa's, else the embedded classifier's."""
         parsed = self.parse(text)
-        return parsed.ranking if parsed else self.fallback.rank(text)
+        return parsed.ranking if parsed else self.fallback.rank(text, foreign)
 
     def municipality(self, text: str) -> str | None:
         """The one municipality ``text`` names: Rasa's entity, else the knowledge base's match."""

@@ -17,7 +17,8 @@ from typing import Any
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
 from ..patterns import DATE, EMAIL
-from .knowledge import Knowledge, normalize
+from .knowledge import Knowledge
+from .places import normalize
 from .texts import Texts
 from .yamlfile import load_yaml
 

@@ -8,7 +8,6 @@ source it comes from and when it must be reviewed again.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,16 +17,10 @@ from typing import Any
 
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE
-from ..patterns import NO_WORD_BOUNDARY
+from .places import Places, normalize
 from .yamlfile import line_of, load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_NO_WORD_BOUNDARY = re.compile(NO_WORD_BOUNDARY)
-
-
-def normalize(text: str) -> str:
-    """Fold case and Unicode forms so that matching ignores how a name was typed."""
-    return unicodedata.normalize("NFC", text).casefold()
 
 
 @dataclass(frozen=True)
@@ -82,6 +75,8 @@ class Knowledge:
     glossary: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Intent -> intent whose entry of a municipality answers where the first has none of its own.
     answered_by: Mapping[str, str] = field(default_factory=dict)
+    #: Places outside the region people ask about (Helsinki, Oulu): their questions are not ours.
+    elsewhere: tuple[Municipality, ...] = ()
 
     @cached_property
     def _by_intent(self) -> dict[str, tuple[Entry, ...]]:
@@ -91,20 +86,9 @@ class Knowledge:
         return {intent: tuple(entries) for intent, entries in grouped.items()}
 
     @cached_property
-    def _municipality_pattern(self) -> re.Pattern[str]:
-        alternatives = []
-        names = {normalize(alias): m.name for m in self.municipalities for alias in (m.name, *m.aliases)}
-        for alias in sorted(names, key=len, reverse=True):
-            escaped = re.escape(alias)
-            if _NO_WORD_BOUNDARY.search(alias):
-                alternatives.append(f"(?:{escaped})")
-            else:
-                alternatives.append(rf"(?<!\w)(?:{escaped})(?!\w)")
-        return re.compile("|".join(alternatives))
-
-    @cached_property
-    def _municipality_by_alias(self) -> dict[str, str]:
-        return {normalize(alias): m.name for m in self.municipalities for alias in (m.name, *m.aliases)}
+    def places(self) -> Places:
+        """The municipalities as a tolerant matcher of names in any script (bot/project/places.py)."""
+        return Places([(m.name, m.aliases) for m in self.municipalities])
 
     @cached_property
     def public_facts(self) -> frozenset[str]:
@@ -166,18 +150,25 @@ class Knowledge:
         """The entry with id ``entry_id``."""
         return self._by_id.get(entry_id)
 
+    @cached_property
+    def _elsewhere(self) -> Places:
+        return Places([(m.name, m.aliases) for m in self.elsewhere])
+
+    def names_elsewhere(self, text: str) -> bool:
+        """Tell whether ``text`` names a place outside the region (and none inside it)."""
+        return bool(self._elsewhere.find(text)) and not self.places.find(text)
+
     def find_municipality(self, text: str) -> str | None:
-        """The municipality named in ``text`` (any script or inflection), if exactly one is."""
-        found = {self._municipality_by_alias[m.group(0)] for m in self._municipality_pattern.finditer(normalize(text))}
-        return found.pop() if len(found) == 1 else None
+        """The municipality named in ``text`` (any script, spelling or inflection), if exactly one is."""
+        return self.places.municipality(text)
 
     def without_municipalities(self, text: str) -> str:
         """``text`` with municipality names removed: they say nothing about the intent."""
-        return self._municipality_pattern.sub(" ", normalize(text))
+        return self.places.without(text)
 
     def without_names(self, text: str) -> str:
         """``text`` with the knowledge base's proper names removed, for language detection."""
-        return self._names_pattern.sub(" ", normalize(text))
+        return self._names_pattern.sub(" ", self.places.without(text))
 
     def is_emergency(self, text: str) -> bool:
         """Tell whether ``text`` contains an emergency phrase of any language."""
@@ -212,6 +203,7 @@ def load_knowledge(root: Path, region: str) -> Knowledge:
         entries=tuple(entries),
         sources=sources,
         municipalities=_load_municipalities(root / "municipalities.yml"),
+        elsewhere=_load_municipalities(root / "municipalities.yml", "elsewhere"),
         emergency_phrases=_load_emergency(root / "emergency.yml"),
         allowed_facts=_load_allowed_facts(root / "allowed_facts.yml"),
         topics=tuple(str(intent) for intent in region_data.get("topics") or ()),
@@ -325,11 +317,13 @@ def _check_unique_ids(entries: Iterable[Entry]) -> None:
         seen[entry.id] = entry
 
 
-def _load_municipalities(path: Path) -> tuple[Municipality, ...]:
+def _load_municipalities(path: Path, key: str = "municipalities") -> tuple[Municipality, ...]:
     data = _mapping(load_yaml(path), path, "municipalities")
+    if key not in data and key != "municipalities":
+        return ()
     return tuple(
         Municipality(name=str(item["name"]), aliases=tuple(str(alias) for alias in item.get("aliases") or ()))
-        for item in _items(data, "municipalities", path)
+        for item in _items(data, key, path)
     )
 
 

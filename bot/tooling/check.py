@@ -22,7 +22,8 @@ from ..progress import Progress
 from ..project.config import load_config
 from ..project.conversation import load_steering
 from ..project.intents import Example, load_examples
-from ..project.knowledge import Entry, Knowledge, load_knowledge, normalize
+from ..project.knowledge import Entry, Knowledge, load_knowledge
+from ..project.places import normalize
 from ..project.texts import load_staff_texts, load_texts
 from ..project.translations import Translation, load_translations
 from ..project.yamlfile import line_of, load_yaml

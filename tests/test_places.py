@@ -1,0 +1,77 @@
+"""Municipality names in every script, spelling and case ending (bot/project/places.py), per script.
+
+The Places matcher is built from knowledge/municipalities.yml alone: no model, no core.
+Every spelling here is written for this test and is not in the alias list.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.project.knowledge import load_knowledge
+from bot.project.places import Places, key, stem
+from tests.conftest import ROOT
+
+PLACES = load_knowledge(ROOT / "knowledge", "kainuu").places
+
+
+def names(*texts: str) -> list[str | None]:
+    return [PLACES.municipality(text) for text in texts]
+
+
+def test_transliterations_of_one_name_meet_in_one_key() -> None:
+    assert key("Kajaani") == key("Каяани") == key("kayani") == key("KAJANI")
+    assert key("Taivalkoski") == key("Тайвалкоскі") == key("Taiwalkoski")
+
+
+def test_the_stem_is_what_the_finnish_case_forms_share() -> None:
+    assert stem("Puolanka", ["Puolangan", "Puolankaan", "Puolangalla"]) == "Puolan"
+    assert stem("Kuhmo", ["Kuhmon", "Kuhmossa"]) == "Kuhmo"
+
+
+@pytest.mark.parametrize(
+    ("script", "texts", "name"),
+    [
+        ("latin misspelling", ("Who helps immigrants in Souomussalmi?", "kielikahvila Suomusalmella"), "Suomussalmi"),
+        ("colloquial finnish", ("kuka auttaa maahanmuuttajia sotkamos", "onks sotkamos kielikahvilaa"), "Sotkamo"),
+        ("finnish case endings", ("onks puolangal joku joka auttaa", "Puolangallakin on kurssi?"), "Puolanka"),
+        ("cyrillic ukrainian", ("Хто допомагає іммігрантам у Рістиярві?", "курси в Рістиярвях"), "Ristijärvi"),
+        ("cyrillic russian", ("Кто координатор в Сотакамо?", "я живу в Соткамо"), "Sotkamo"),
+        ("arabic with a clitic", ("في شغل بسوتكامو؟", "دروس لغة في سوتكاموو"), "Sotkamo"),
+        ("persian", ("من در کاجانی زندگی میکنم", "کلاس زبان تو کایانی"), "Kajaani"),
+        ("sorani", ("کۆرسی زمان لە کۆهمۆ", "لە کوهمو کێ یارمەتی دەدات"), "Kuhmo"),
+        ("thai", ("ฉันอยู่ที่กายานี", "เรียนภาษาที่คายานีได้ไหม"), "Kajaani"),
+        ("chinese", ("我住在卡雅尼", "凯亚尼有芬兰语课吗"), "Kajaani"),
+        ("other scripts", ("कायानीमा एकीकरण सेवा", "በካያኒ ትምህርት"), "Kajaani"),
+    ],
+)
+def test_municipalities_are_found_in_every_script(script: str, texts: tuple[str, ...], name: str) -> None:
+    assert names(*texts) == [name] * len(texts), script
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hyvää huomenta",  # Finnish words near "Kuhmo"
+        "puhelin ei käynnisty",  # near "Kajaani"
+        "kulamo macluumaad",  # Somali "meetings", near "Kuusamo"
+        "saaxiib, meel aan kula kulmo dadka",  # Somali, near "Kuhmo"
+        "igihe cyanjye cya integrasiyo",  # Kinyarwanda, near "Kajaani"
+        "ขอข้อมูลพื้นฐานได้ที่ไหน",  # Thai without any name
+        "I live in Helsinki",
+        "sotka is a duck",
+    ],
+)
+def test_ordinary_words_name_no_municipality(text: str) -> None:
+    assert PLACES.municipality(text) is None
+
+
+def test_two_municipalities_name_none_and_without_cuts_each_word() -> None:
+    assert PLACES.municipality("from Kuhmo to Sotkamos") is None
+    assert PLACES.without("Muutin Kuhmosta sotkamoon.").split() == ["muutin", "."]
+
+
+def test_a_matcher_built_from_other_data_knows_only_its_names() -> None:
+    places = Places([("Oulu", ["Oulussa", "Uleåborg"])])
+    assert places.municipality("asun Oulussa") == "Oulu"
+    assert places.municipality("asun Kajaanissa") is None

@@ -1,0 +1,84 @@
+"""Understanding real people's messages (issue #14): other authorities, other places, the
+language of Latin-script and romanized messages, place names in other scripts, and the
+scoring of the independent set. Inputs are training examples or far from any threshold."""
+
+from __future__ import annotations
+
+from benchmarks.understanding import FOLDER, SINGLES, answer_language, is_right, read_jsonl
+from bot.core import Core, Reply, State
+from bot.names import HANDOFF_ACTION, OTHER_AUTHORITY
+
+
+def ask(core: Core, text: str) -> Reply:
+    return core.reply(State(), text)
+
+
+def test_a_question_for_another_authority_says_who_handles_it_and_offers_a_person(core: Core) -> None:
+    reply = ask(core, "how do I extend my residence permit")
+    assert reply.fallback
+    assert reply.intent == OTHER_AUTHORITY
+    assert reply.topic is None
+    assert core.texts.get(OTHER_AUTHORITY, "en") in reply.text
+    assert "Kela" in reply.text
+    assert "Kajaani Info" in reply.text
+    assert HANDOFF_ACTION in [button.action for button in reply.buttons]
+
+
+def test_the_other_authority_answer_is_in_the_users_language(core: Core) -> None:
+    reply = ask(core, "как получить налоговую карточку")
+    assert reply.fallback
+    assert reply.language == "ru"
+    assert core.texts.get(OTHER_AUTHORITY, "ru") in reply.text
+
+
+def test_a_question_about_a_city_outside_the_region_falls_back(core: Core) -> None:
+    for text in ("integration services in Helsinki", "kotoutumispalvelut Helsingissä"):
+        reply = ask(core, text)
+        assert (reply.fallback, reply.topic) == (True, None), text
+    assert ask(core, "integration services in Kuhmo").topic == "integration_services"
+
+
+def test_plain_english_with_finnish_names_stays_english(core: Core) -> None:
+    for text in ("Who is the contact person in Sotkamo?", "Who is the contact person in Kuusamo?"):
+        assert ask(core, text).language == "en", text
+
+
+def test_romanized_arabic_is_answered_in_arabic(core: Core) -> None:
+    reply = ask(core, "kifash nt3allam lfinlandi")
+    assert reply.language == "ar"
+    assert reply.translation != "none"
+    assert reply.topic is not None
+    assert reply.topic.startswith("integration_training")
+
+
+def test_a_place_name_in_another_script_sets_the_municipality(core: Core) -> None:
+    reply = ask(core, "Хто координатор з імміграції у Рістиярві?")
+    assert reply.state.municipality == "Ristijärvi"
+    assert reply.language == "uk"
+
+
+def test_the_independent_set_is_complete_and_labelled(core: Core) -> None:
+    items = [item for name in SINGLES for item in read_jsonl(FOLDER / name)]
+    assert len(items) >= 400
+    assert {item["split"] for item in items} == {"dev", "test"}
+    entry_ids = {entry.id for entry in core.knowledge.entries} | {"emergency"}
+    labelled = [entry for item in items for entry in item["entries"]]
+    assert labelled
+    assert set(labelled) <= entry_ids
+    conversations = read_jsonl(FOLDER / "conversations.jsonl")
+    assert len(conversations) >= 40
+    assert all(2 <= len(c["turns"]) <= 4 for c in conversations)
+
+
+def test_scoring_counts_fallbacks_entries_and_the_language_written(core: Core) -> None:
+    answered = ask(core, "how do I email the immigrant council")
+    fallen = ask(core, "how do I extend my residence permit")
+    in_scope = {"in_scope": True, "entries": [answered.topic], "uncovered": False}
+    out_of_scope = {"in_scope": False, "entries": [], "uncovered": False}
+    uncovered = {"in_scope": True, "entries": [], "uncovered": True}
+    assert is_right(in_scope, answered)
+    assert not is_right(in_scope, fallen)
+    assert is_right(out_of_scope, fallen)
+    assert not is_right(out_of_scope, answered)
+    assert not is_right(uncovered, answered)
+    assert answer_language(answered) == "en"
