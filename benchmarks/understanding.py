@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import load_core
-from bot.core import Core, Reply, State, clean
+from bot.cleantext import clean
+from bot.core import Core, Reply, State
 from bot.languages import FALLBACK_LANGUAGE, SUPPORTED
 from bot.names import OTHER_AUTHORITY, OUT_OF_SCOPE
 from bot.nlu import FallbackRule

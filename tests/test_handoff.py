@@ -181,7 +181,7 @@ class ScriptedRanking:
 
     by_word: Mapping[str, Ranking]
 
-    def rank(self, text: str) -> Ranking:
+    def rank(self, text: str, foreign: bool = False) -> Ranking:
         """The ranking of the first word of ``by_word`` found in ``text``."""
         return next(ranking for word, ranking in self.by_word.items() if word in text.casefold())
 
