@@ -161,11 +161,8 @@ class Core:
 
     def _asks(self, understanding: Understanding, signals: Signals) -> bool:
         """Tell whether a message that says where the user lives also asks a question."""
-        return (
-            signals.rest > SHORT_LETTERS
-            and not self._unsure(understanding)
-            and bool(self.knowledge.entries_for(understanding.intent))
-        )
+        sure = not self._unsure(understanding)
+        return signals.rest > SHORT_LETTERS and sure and bool(self.knowledge.entries_for(understanding.intent))
 
     def _goes_on(self, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
         """Tell whether a message asks about the last answer again: in another municipality, one
@@ -254,9 +251,8 @@ class Core:
         fallbacks = state.fallbacks_in_row + 1 if (fallback := fallback or key == names.OTHER_AUTHORITY) else 0
         buttons = self.topic_buttons(language) if fallback or key in ("welcome", "stale_button") else ()
         unsure = understanding is not None and bool(understanding.ranking) and understanding.intent != OUT_OF_SCOPE
-        offered = key == names.OTHER_AUTHORITY or (
-            key == "fallback" and (unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON)
-        )
+        stuck = unsure or fallbacks >= FALLBACKS_BEFORE_A_PERSON
+        offered = key == names.OTHER_AUTHORITY or (key == "fallback" and stuck)
         if offered:  # the privacy line, then exactly what the button sends, seen before consenting
             lines += [self.texts.get("handoff_privacy", language), *([f"“{question}”"] if question else [])]
             buttons = (self.handoff_button(language), *buttons)

@@ -168,7 +168,7 @@ def test_two_fallbacks_offer_a_person_with_the_last_question(mt_core: Core, tmp_
 
 
 def test_an_unsure_ranking_offers_a_person_at_once(core: Core) -> None:
-    unsure = with_ranking(core, ("initial_services", 0.1), ("work_employment", 0.08))
+    unsure = with_ranking(core, ("initial_services", 0.04), ("work_employment", 0.03))
     reply = unsure.reply(State(), "How do I renew my driving licence?")
     assert reply.fallback
     assert HANDOFF_ACTION in [button.action for button in reply.buttons]
