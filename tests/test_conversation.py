@@ -104,6 +104,17 @@ def test_a_full_sentence_switches_the_language_and_a_short_word_does_not(core: C
     assert (english.language, english.topic) == ("en", "coordinator_contact_kuusamo")
 
 
+def test_a_language_named_inside_a_question_is_no_request_to_answer_in_it() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+
+    def language(text: str) -> str | None:
+        return steering.read(text, lambda folded: folded).language
+
+    assert language("Quiero empezar a estudiar finlandés, ¿cómo me apunto a un curso?") is None
+    assert language("Saanko tietoa Suomen yhteiskunnasta somaliksi jossain koulutuksessa?") is None
+    assert (language("in English please"), language("suomeksi?")) == ("en", "fi")
+
+
 def test_a_fallback_does_not_erase_the_context_and_two_still_offer_a_person(core: Core) -> None:
     _, weather, football, paltamo = talk(
         core,

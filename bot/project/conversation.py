@@ -94,6 +94,12 @@ class Detail:
         return [line for line in text.splitlines() if any(fact in line for fact in shown)]
 
 
+#: A language named inside a longer question ("¿cómo me apunto a un curso de finlandés?",
+#: "tietoa somaliksi") is what it is about, not a request to answer in it: only a message with at
+#: most this many other letters ("in English please", "suomeksi?") asks for a language.
+REQUEST_REST = 12
+
+
 @dataclass(frozen=True)
 class Signals:
     """What a message does for the conversation (besides any question it asks)."""
@@ -137,9 +143,12 @@ class Steering:
             home=self.home.found(folded),
             followup=self.followups.starts(folded),
             detail=next((detail for detail in self.details if detail.phrases.found(folded)), None),
-            language=next((code for code, phrases in self.language_requests.items() if phrases.found(folded)), None),
+            language=self._requested_language(folded) if _letters(rest) <= REQUEST_REST else None,
             rest=_letters(rest),
         )
+
+    def _requested_language(self, folded: str) -> str | None:
+        return next((code for code, phrases in self.language_requests.items() if phrases.found(folded)), None)
 
 
 def _letters(text: str) -> int:
