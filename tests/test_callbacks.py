@@ -21,7 +21,8 @@ BOB = 5151
 STAFF = -100777
 GROUP = -100555
 QUESTION = "My partner hits me at home, what can I do? Write to alice@example.com"
-STAFF_ANSWER = "Soita Nollalinjalle 080 005 005 tai tule Kajaani Infoon."
+# No phone number in it: the stored Finnish original of a staff answer is redacted (privacy.py).
+STAFF_ANSWER = "Tule Kajaani Infoon kaupungintalolle, niin autamme lomakkeen kanssa."
 Scenario = Callable[[Peer, Store], Awaitable[None]]
 
 
