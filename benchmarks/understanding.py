@@ -9,7 +9,8 @@ through one State. Printed per language, per kind and overall:
   right when the bot falls back; an `uncovered` item with no entries is wrong; a turn with no
   entries (ok thanks, I live in Kuhmo, no) is right when the bot does not fall back;
 - oos-fb: out-of-scope items that got the fallback; in-fb: in-scope items that got it;
-- place: items naming a municipality whose answer is for it (the conversation's municipality);
+- place: items naming a municipality whose answer is for it (Reply.municipality; for an answer
+  the same everywhere, the conversation's municipality);
 - lang: the answer is written in `answer_lang` (an answer in English, translation "none", counts
   as English whatever language the user wrote).
 With --split dev, --failures lists what went wrong and --confusions the entry pairs confused.
@@ -65,7 +66,7 @@ class Outcome:
             "right": float(self.right),
             "oos-fb": float(reply.fallback) if not item["in_scope"] else None,
             "in-fb": float(reply.fallback) if item["in_scope"] else None,
-            "place": float(reply.state.municipality == municipality) if municipality in self.ours else None,
+            "place": float(answered_for(reply) == municipality) if municipality in self.ours else None,
             "lang": float(answer_language(reply) == item["answer_lang"]),
         }
 
@@ -73,6 +74,12 @@ class Outcome:
 def region(core: Core) -> frozenset[str]:
     """The municipalities the bot knows (a question about Helsinki names none of them)."""
     return frozenset(m.name for m in core.knowledge.municipalities)
+
+
+def answered_for(reply: Reply) -> str | None:
+    """The municipality an answer is for: its entry's (Reply.municipality), else, for an answer
+    the same everywhere or no answer, the one the conversation goes on with."""
+    return reply.municipality or reply.state.municipality
 
 
 def answer_language(reply: Reply) -> str:
@@ -163,7 +170,7 @@ def failures(outcomes: Iterable[Outcome]) -> list[str]:
         got = "FALLBACK" if o.reply.fallback else o.reply.topic
         lines.append(
             f"{o.item['id']:12} {o.item.get('kind', ''):14} want {','.join(o.item['entries']) or '-'} "
-            f"got {got} ({o.reply.confidence:.2f}) place {o.item.get('municipality')}/{o.reply.state.municipality} "
+            f"got {got} ({o.reply.confidence:.2f}) place {o.item.get('municipality')}/{answered_for(o.reply)} "
             f"lang {o.item['answer_lang']}/{answer_language(o.reply)}: {o.item['text']!r}"
         )
     return lines

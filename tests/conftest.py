@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,6 +62,18 @@ class FixedRanking:
     def rank(self, text: str, foreign: bool = False) -> Ranking:
         """The same ranking, whatever ``text`` says."""
         return self.ranking
+
+
+@dataclass(frozen=True)
+class ScriptedRanking:
+    """A Ranker that ranks each message by a word in it: a conversation (or a message's
+    sentences) whose every turn is far from the model's thresholds."""
+
+    by_word: Mapping[str, Ranking]
+
+    def rank(self, text: str, foreign: bool = False) -> Ranking:
+        """The ranking of the first word of ``by_word`` found in ``text``."""
+        return next(ranking for word, ranking in self.by_word.items() if word in text.casefold())
 
 
 def with_ranking(core: Core, *ranking: tuple[str, float]) -> Core:

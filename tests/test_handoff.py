@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +18,12 @@ from bot.core import Core, State
 from bot.mt.argos import ArgosTranslator
 from bot.mt.models import install_model
 from bot.names import COUNCIL_ACTION, HANDOFF_ACTION, OUT_OF_SCOPE
-from bot.nlu import NLU, Ranking
+from bot.nlu import NLU
 from bot.privacy import pseudonym
 from bot.settings import Settings
 from bot.store import Store
 from tests.botapi import SECRET, SIGNATURE, TOKEN, Peer, play
-from tests.conftest import ROOT, with_ranking
+from tests.conftest import ROOT, ScriptedRanking, with_ranking
 from tests.smtp import SmtpServer, free_port
 from tests.tiny_argos import build_copy_model
 
@@ -172,18 +171,6 @@ def test_an_unsure_ranking_offers_a_person_at_once(core: Core) -> None:
     reply = unsure.reply(State(), "How do I renew my driving licence?")
     assert reply.fallback
     assert HANDOFF_ACTION in [button.action for button in reply.buttons]
-
-
-@dataclass(frozen=True)
-class ScriptedRanking:
-    """A Ranker that ranks each message by a word in it: a conversation whose every turn is far
-    from the model's thresholds."""
-
-    by_word: Mapping[str, Ranking]
-
-    def rank(self, text: str, foreign: bool = False) -> Ranking:
-        """The ranking of the first word of ``by_word`` found in ``text``."""
-        return next(ranking for word, ranking in self.by_word.items() if word in text.casefold())
 
 
 def test_a_person_please_never_forwards_an_older_question(mt_core: Core, tmp_path: Path) -> None:

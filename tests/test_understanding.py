@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from benchmarks.understanding import FOLDER, SINGLES, answer_language, is_right, read_jsonl
 from bot.core import Core, Reply, State
-from bot.names import HANDOFF_ACTION, OTHER_AUTHORITY
+from bot.names import GREET, HANDOFF_ACTION, OTHER_AUTHORITY
+from bot.nlu import NLU
+from tests.conftest import ScriptedRanking
 
 
 def ask(core: Core, text: str) -> Reply:
@@ -82,3 +84,17 @@ def test_scoring_counts_fallbacks_entries_and_the_language_written(core: Core) -
     assert not is_right(out_of_scope, answered)
     assert not is_right(uncovered, answered)
     assert answer_language(answered) == "en"
+
+
+def test_a_message_that_opens_with_a_greeting_is_answered_by_its_question(core: Core) -> None:
+    """ "Hello, I am ... . <question>?": the greeting alone must not make it small talk."""
+    script = ScriptedRanking(
+        {
+            "hello": ((GREET, 0.9), ("entrepreneurship", 0.05)),
+            "business": (("entrepreneurship", 0.6), (GREET, 0.1)),
+        }
+    )
+    nlu = NLU(core.knowledge, core.nlu.detector, script, core.nlu.fallback)
+    assert nlu.understand("Hello!").intent == GREET
+    understood = nlu.understand("Hello, I am Amina. I want to start a business, who helps?")
+    assert understood.intent == "entrepreneurship"

@@ -70,10 +70,12 @@ class FallbackRule:
 
 
 _NOT_ABOUT_A_PLACE = frozenset({GREET, THANKS, HUMAN_CONTACT, EMERGENCY})
+#: Small talk: a longer message that starts "Hello, I am ..." asks something after it.
+_SMALL_TALK = frozenset({GREET, THANKS})
 #: Up to this many words, a question naming only places outside the region is about them.
 ELSEWHERE_WORDS = 15
 #: A message of at least this many sentences is also ranked by its last question alone.
-LONG_SENTENCES = 3
+LONG_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 #: Numbers as people type phone numbers and IBANs ("040 718 2293", "FI49 5000 9420 0287 30").
@@ -124,7 +126,8 @@ class NLU:
         question = last_question(asked)
         if question:  # a long message: the question is often its last sentence, after the story
             alone = self.ranker.rank(question, foreign)
-            ranking = alone if alone[0][1] > ranking[0][1] else ranking
+            opening = ranking[0][0] in _SMALL_TALK and alone[0][0] not in _SMALL_TALK
+            ranking = alone if opening or alone[0][1] > ranking[0][1] else ranking
         if ranking[0][0] not in _NOT_ABOUT_A_PLACE and self._elsewhere(text):
             ranking = ((OUT_OF_SCOPE, 1.0), *ranking[:-1])
         return Understanding(language=language, ranking=ranking, municipality=self.find_municipality(text))
