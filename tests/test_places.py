@@ -43,6 +43,7 @@ def test_the_stem_is_what_the_finnish_case_forms_share() -> None:
         ("thai", ("ฉันอยู่ที่กายานี", "เรียนภาษาที่คายานีได้ไหม"), "Kajaani"),
         ("chinese", ("我住在卡雅尼", "凯亚尼有芬兰语课吗"), "Kajaani"),
         ("other scripts", ("कायानीमा एकीकरण सेवा", "በካያኒ ትምህርት"), "Kajaani"),
+        ("linking vowels", ("waxbarasho Sotokamo", "kozi za Kiswahili Sotokamossa"), "Sotkamo"),
     ],
 )
 def test_municipalities_are_found_in_every_script(script: str, texts: tuple[str, ...], name: str) -> None:
@@ -60,6 +61,7 @@ def test_municipalities_are_found_in_every_script(script: str, texts: tuple[str,
         "ขอข้อมูลพื้นฐานได้ที่ไหน",  # Thai without any name
         "I live in Helsinki",
         "sotka is a duck",
+        "planning a plan",  # Puolanka's stem "Puolan" without its vowels
     ],
 )
 def test_ordinary_words_name_no_municipality(text: str) -> None:

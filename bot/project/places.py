@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import combinations
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -32,6 +33,9 @@ _SPACED = re.compile(r"[a-zA-Z\u00c0-\u024f\u0400-\u04ff]")
 _ARABIC_FOLDS = str.maketrans({"a": None, "e": None, "o": "v", "u": "v"})
 _FOLDS = (("kh", "h"), ("j", "i"), ("y", "i"), ("w", "v"), ("c", "k"), ("q", "k"), ("z", "s"), ("o", "u"))
 _DOUBLED = re.compile(r"(.)\1+")
+#: A vowel between two consonants: speakers of Somali, Swahili or Japanese often add one where
+#: Finnish has a cluster ("Kuhumo", "Sotokamo"), so a word may also match without them.
+_LINKING_VOWEL = re.compile(r"(?<=[^aeiu])[aeiu](?=[^aeiu])")
 #: Keys shorter than this must match exactly (as the word's beginning); longer ones may be one
 #: edit off, and those of ``TWO_EDITS`` letters or more two: short keys are near ordinary words.
 ONE_EDIT = 7
@@ -187,6 +191,21 @@ class Places:
                     continue
                 if _prefix_distance(form, rest, allowed) <= allowed:
                     return name
+        if script == "spaced":
+            return self._match_without_linking_vowels(word_key)
+        return None
+
+    def _match_without_linking_vowels(self, word_key: str) -> str | None:
+        """The municipality whose name (five letters or more) the word begins with once one or
+        two vowels it has between consonants are left out: "Kuhumo" for Kuhmo."""
+        spots = [match.start() for match in _LINKING_VOWEL.finditer(word_key)]
+        cuts = [{spot} for spot in spots] + [set(pair) for pair in combinations(spots, 2)]
+        variants = {"".join(char for index, char in enumerate(word_key) if index not in cut) for cut in cuts}
+        for form, name, _ in self._keys["spaced"]:
+            if len(form) >= MIN_PREFIX and any(
+                variant.startswith(form) and len(variant) - len(form) <= MAX_ENDING for variant in variants
+            ):
+                return name
         return None
 
     def _search(self, run: str) -> str | None:
