@@ -82,3 +82,9 @@ def add_conversation_context(db: sqlite_utils.Database) -> None:
     """Whether the user said where they live, the last answered entry, when the context was saved."""
     for column, kind in (("municipality_stated", int), ("topic", str), ("context_at", str)):
         db.table("users").add_column(column, kind)
+
+
+@migrations()
+def add_voice_answers(db: sqlite_utils.Database) -> None:
+    """Per user: whether answers also come as voice messages (the /voice toggle)."""
+    db.table("users").add_column("voice_answers", int)

@@ -46,6 +46,7 @@ class UserSettings:
     privacy_notice_shown: bool
     created: str
     last_seen: str
+    voice_answers: bool = False
 
 
 class Store:
@@ -98,21 +99,25 @@ class Store:
         row = self._user(user)
         if row is None:
             return None
-        return UserSettings(bool(row["privacy_notice_shown"]), row["created"], row["last_seen"])
+        return UserSettings(
+            bool(row["privacy_notice_shown"]), row["created"], row["last_seen"], bool(row["voice_answers"])
+        )
 
-    def save_state(self, user: str, state: State, *, privacy_notice_shown: bool | None = None) -> None:
-        """Remember ``state`` for ``user`` and that they were seen today."""
+    def save_state(
+        self, user: str, state: State, *, privacy_notice_shown: bool | None = None, voice_answers: bool | None = None
+    ) -> None:
+        """Remember ``state`` for ``user`` and that they were seen today; a flag given is changed."""
         today = self.now().date().isoformat()
         existing = self._user(user)
-        shown = existing and existing["privacy_notice_shown"] if privacy_notice_shown is None else privacy_notice_shown
         row: dict[str, Any] = {
             "user": user,
             **asdict(state),
             "context_at": self.now().isoformat(timespec="seconds"),
             "last_seen": today,
             "created": existing["created"] if existing else today,
-            "privacy_notice_shown": int(bool(shown)),
         }
+        for name, value in (("privacy_notice_shown", privacy_notice_shown), ("voice_answers", voice_answers)):
+            row[name] = int(bool(existing and existing[name]) if value is None else value)
         self._write(lambda: self.db.table("users").upsert(row, pk="user"))
 
     def record_question(self, user: str, text: str, reply: Reply) -> None:

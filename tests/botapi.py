@@ -1,7 +1,9 @@
 """A Telegram Bot API peer on loopback: enough of the protocol for python-telegram-bot 22.
 
 It honours getUpdates offsets and long polling, records what the bot sends, lets tests act as
-users (messages, button presses, photos, edits) and inject 429, 5xx and slow answers.
+users (messages, button presses, photos, voice messages, edits) and inject 429, 5xx and slow
+answers. Files users send are served as Telegram serves them: ``getFile`` gives a path, the file
+is at ``/file/bot<token>/<path>``; voice messages the bot sends (``sendVoice``) are kept.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bot.app import Services
 from bot.channels.telegram.app import MAX_WAITING, PoliteRateLimiter, build_application
 from bot.core import Core
 from bot.settings import Settings
+from bot.speech import Voice
 from bot.store import Store
 from tests.conftest import ROOT
 
@@ -72,6 +75,9 @@ class Peer:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     black_hole: set[str] = field(default_factory=set)
     swallowed: int = 0
+    files: dict[str, bytes] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
+    voice_notes: dict[int, list[bytes]] = field(default_factory=dict)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition | None = None
@@ -83,6 +89,7 @@ class Peer:
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -139,6 +146,28 @@ class Peer:
         """A user sends a non-text message: photo, sticker, voice, document or location."""
         message = self._incoming(chat_id, chat_id, language_code, **{kind: payload})
         return await self._push({"message": message})
+
+    async def send_voice(
+        self,
+        chat_id: int,
+        audio: bytes,
+        duration: int,
+        *,
+        kind: str = "voice",
+        file_size: int | None = None,
+        language_code: str = "en",
+    ) -> int:
+        """A user sends a voice message (or an audio file, ``kind="audio"``) the bot can download."""
+        file_id = f"{kind}-{len(self.files) + 1}"
+        self.files[file_id] = audio
+        media = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "duration": duration,
+            "mime_type": "audio/ogg" if kind == "voice" else "audio/mpeg",
+            "file_size": len(audio) if file_size is None else file_size,
+        }
+        return await self.send_other(chat_id, kind, media, language_code)
 
     async def edit_text(self, chat_id: int, message_id: int, text: str, language_code: str = "en") -> int:
         """A user edits an earlier message."""
@@ -253,6 +282,16 @@ class Peer:
                 self._changed.notify_all()
         return web.json_response({"ok": True, "result": result})
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file a user sent, at the path getFile gave (Telegram's file endpoint)."""
+        if request.match_info["token"] != TOKEN:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].removeprefix("voice/").rsplit(".", 1)[0]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
+
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.calls.append(("getUpdates", params))
         offset = int(params.get("offset") or 0)
@@ -267,6 +306,27 @@ class Peer:
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getFile":
+            if params.get("file_id") not in self.files:
+                raise RejectedError("invalid file_id")
+            file_id = params["file_id"]
+            size = len(self.files[file_id])
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": size,
+                "file_path": f"voice/{file_id}.oga",
+            }
+        if method == "sendVoice":
+            if not isinstance(params.get("voice"), bytes):
+                raise RejectedError("there is no voice in the request")
+            self.voice_notes.setdefault(params["chat_id"], []).append(params["voice"])
+            voice = {"file_id": "sent", "file_unique_id": "sent", "duration": int(params.get("duration") or 0)}
+            message_id = next(self._message_ids)
+            sent: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER}
+            sent.update(chat=self._chat(params["chat_id"]), voice=voice)
+            self.messages[message_id] = sent
+            return sent
         if method in ("sendMessage", "editMessageText"):
             _check_message(params)
             if method == "editMessageText":
@@ -323,7 +383,9 @@ def _check_message(params: dict[str, Any]) -> None:
 def _decode(form: Any) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for key, value in form.items():
-        if key in _JSON_FIELDS:
+        if isinstance(value, web.FileField):  # an uploaded file: sendVoice's voice
+            params[key] = value.file.read()
+        elif key in _JSON_FIELDS:
             params[key] = json.loads(value)
         elif key in _INT_FIELDS:
             params[key] = int(value)
@@ -338,15 +400,17 @@ SECRET = "test-secret-for-pseudonyms"
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    core: Core, data_dir: Path, peer: Peer, max_waiting: int = MAX_WAITING, **settings: Any
+    core: Core, data_dir: Path, peer: Peer, max_waiting: int = MAX_WAITING, voice: Voice | None = None, **settings: Any
 ) -> AsyncIterator[Store]:
-    """The real Application polling ``peer``, as `opastin run` runs it with OPASTIN_TELEGRAM_API_URL."""
+    """The real Application polling ``peer``, as `opastin run` runs it with OPASTIN_TELEGRAM_API_URL
+    (with ``voice``, or else the speech model installed in ``data_dir``: none)."""
     config = Settings(
         data_dir=data_dir, telegram_token=TOKEN, telegram_api_url=peer.base_url, **{"secret": SECRET, **settings}
     )
     store = Store.in_dir(data_dir)
     limiter = PoliteRateLimiter(per_chat_rate=0, backoff=0.01)  # no waiting between a test's messages
-    application = build_application(Services(config, ROOT, cores=lambda: core, store=store), limiter, max_waiting)
+    services = Services(config, ROOT, cores=lambda: core, store=store, voice=voice)
+    application = build_application(services, limiter, max_waiting)
     async with application:
         await application.start()
         assert application.updater

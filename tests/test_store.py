@@ -23,7 +23,21 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "create_staff",
         "create_tickets",
         "add_conversation_context",
+        "add_voice_answers",
     ]
+
+
+def test_a_flag_stays_until_it_is_changed(tmp_path: Path) -> None:
+    store = Store.in_dir(tmp_path)
+    store.save_state("user", State(language="fi"), voice_answers=True)
+    store.save_state("user", State(language="fi"), privacy_notice_shown=True)
+    settings = store.settings("user")
+    assert settings is not None
+    assert (settings.voice_answers, settings.privacy_notice_shown) == (True, True)
+    store.save_state("user", State(language="fi"), voice_answers=False)
+    settings = store.settings("user")
+    assert settings is not None
+    assert (settings.voice_answers, settings.privacy_notice_shown) == (False, True)
 
 
 def test_retention_blanks_old_texts_but_keeps_counts(tmp_path: Path, core: Core) -> None:

@@ -1,7 +1,8 @@
 """Voice messages as questions, and answers as voice notes: channel-free.
 
 A channel asks ``Voice.refusal`` before it downloads anything (too long, too big, no model),
-shows ``Voice.queue_notice`` when others are waiting, and awaits ``Voice.ask`` with the audio.
+shows ``Voice.queue_notice`` when others are waiting, and awaits ``Voice.ask`` with the audio
+(or ``Voice.listen``, then ``Voice.answer`` where it runs the core).
 The answer is the core's answer to the transcript, with one line "I heard: ..." on top so a
 wrong transcript is visible. Transcription runs in worker threads, one per core, never on the
 event loop; the audio stays in memory and is dropped when the call returns.
@@ -113,6 +114,13 @@ class Voice:
 
     async def ask(self, audio: bytes, state: Callable[[], State]) -> Heard:
         """Transcribe ``audio`` and answer it in the conversation ``state()`` has when the text is ready."""
+        heard = await self.listen(audio, state)
+        return heard if isinstance(heard, Heard) else self.answer(self.cores(), state(), heard)
+
+    async def listen(self, audio: bytes, state: Callable[[], State]) -> Transcript | Heard:
+        """What ``audio`` says, transcribed in a worker thread; or, when it cannot be heard, the polite
+        reply why (in the conversation ``state()`` has then). A channel answers the transcript with
+        ``answer`` wherever it runs the core."""
         core = self.cores()
         chosen = state()
         if self.transcriber is None:
@@ -121,7 +129,7 @@ class Voice:
         self._busy += 1
         try:
             loop = asyncio.get_running_loop()
-            transcript = await loop.run_in_executor(
+            return await loop.run_in_executor(
                 self._pool, self.transcriber.transcribe, audio, self.prompt(core.knowledge), language
             )
         except AudioTooLongError:
@@ -134,7 +142,6 @@ class Voice:
             return Heard(notice(core, state(), "voice_unavailable", topics=True))
         finally:
             self._busy -= 1
-        return self.answer(core, state(), transcript)
 
     def answer(self, core: Core, state: State, transcript: Transcript) -> Heard:
         """The core's reply to what was heard, under one line showing it."""

@@ -30,10 +30,11 @@ from ...settings import Settings
 from ...store import Store
 from .bot import TelegramBot
 from .updates import ChatOrderProcessor, LedgerBot, ModelWorker, UpdateLedger
+from .voicedesk import TELEGRAM_FILES, file_url
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "privacy", "delete")
+COMMANDS = ("start", "language", "municipality", "topics", "help", "contact", "council", "voice", "privacy", "delete")
 #: Telegram's 400 for an edit that would change nothing.
 NOT_MODIFIED = "message is not modified"
 
@@ -108,9 +109,10 @@ MAX_WAITING = 100
 class Lifecycle:
     """What runs beside the handlers while the bot runs: the retention task and the model thread."""
 
-    def __init__(self, store: Store, worker: ModelWorker) -> None:
+    def __init__(self, store: Store, worker: ModelWorker, close_voice: Callable[[], None]) -> None:
         self.store = store
         self.worker = worker
+        self.close_voice = close_voice
         self._retention: asyncio.Task[None] | None = None
 
     async def started(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -119,12 +121,13 @@ class Lifecycle:
         self._retention = asyncio.create_task(self._purge_regularly(), name="opastin-retention")
 
     async def stopped(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        """Cancels the retention task and lets the model thread finish."""
+        """Cancels the retention task and lets the model and speech threads finish."""
         if self._retention:
             self._retention.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._retention
         self.worker.close()
+        self.close_voice()
 
     async def _purge_regularly(self) -> None:
         """Apply the retention periods now and every few hours while the bot runs."""
@@ -150,12 +153,13 @@ def build_application(
     telegram = LedgerBot(
         settings.telegram_token,
         base_url=settings.telegram_api_url or "https://api.telegram.org/bot",
-        base_file_url=settings.telegram_api_url or "https://api.telegram.org/file/bot",
+        base_file_url=file_url(settings.telegram_api_url) if settings.telegram_api_url else TELEGRAM_FILES,
         rate_limiter=rate_limiter or PoliteRateLimiter(),
         ledger=ledger,
     )
     worker = ModelWorker(max_waiting)
-    lifecycle = Lifecycle(services.store, worker)
+    voice = services.voice
+    lifecycle = Lifecycle(services.store, worker, voice.close)
     application = (
         ApplicationBuilder()
         .bot(telegram)
@@ -165,7 +169,7 @@ def build_application(
         .build()
     )
     bot = TelegramBot(
-        services.cores, services.store, settings, application.bot, services.handoff, services.mail, worker
+        services.cores, services.store, settings, application.bot, services.handoff, services.mail, worker, voice
     )
     if settings.staff_chat_id:
         staff = filters.Chat(settings.staff_chat_id) & filters.TEXT & filters.REPLY
@@ -173,7 +177,7 @@ def build_application(
     for command, handler in (
         ("start", bot.start), ("language", bot.choose_language), ("municipality", bot.choose_municipality),
         ("topics", bot.topics), ("help", bot.help), ("contact", bot.contact), ("council", bot.council),
-        ("privacy", bot.privacy),
+        ("voice", bot.voicedesk.toggle), ("privacy", bot.privacy),
         ("delete", bot.delete),
     ):  # fmt: skip
         application.add_handler(CommandHandler(command, handler))
@@ -182,6 +186,8 @@ def build_application(
     application.add_handler(MessageHandler(filters.COMMAND & addressed, bot.help))  # /foo, /stop: the help
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed, bot.message))
     application.add_handler(CallbackQueryHandler(bot.button))
+    spoken = (filters.VOICE | filters.AUDIO) & filters.ChatType.PRIVATE  # in groups only text is addressed
+    application.add_handler(MessageHandler(spoken, bot.voicedesk.listen))
     application.add_handler(
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & filters.ChatType.PRIVATE, bot.unsupported)
     )

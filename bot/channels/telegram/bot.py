@@ -25,11 +25,13 @@ from ...mail import MailSettings
 from ...names import DELETE_NO, DELETE_YES, LANGUAGE
 from ...privacy import pseudonym
 from ...settings import Settings
+from ...speech import Voice
 from ...store import Store
 from .callbacks import CallbackSigner
 from .render import html_parts, keyboard
 from .staffdesk import StaffDesk, send_parts
 from .updates import BusyError, ModelWorker
+from .voicedesk import VoiceDesk
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class TelegramBot:
         handoff: Handoff,
         mail: MailSettings | None,
         worker: ModelWorker,
+        voice: Voice,
     ) -> None:
         self.cores = cores
         self.worker = worker
@@ -74,6 +77,7 @@ class TelegramBot:
         self.rate = UserRate(settings.rate_limit)
         self.unsaved: set[str] = set()  # users told that the store cannot be written
         self.desk = StaffDesk(self, cores, store, handoff, settings, mail)
+        self.voicedesk = VoiceDesk(self, voice, store, worker, self.desk.remember)
 
     @property
     def core(self) -> Core:
@@ -166,6 +170,13 @@ class TelegramBot:
         per_row = 2 if len(reply.buttons) > 4 else 1
         await self.send(update, reply.text, reply.buttons, per_row)
 
+    async def too_fast(self, update: Update, user: str) -> bool:
+        """Count the message; tell (once, not at every further message) and True when over the rate limit."""
+        over = self.rate.over(user)
+        if over == 1:
+            await self.send(update, self.text(update, "slow_down"))
+        return over > 0
+
     # Handlers -----------------------------------------------------------------------------
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -241,12 +252,7 @@ class TelegramBot:
         """Answers a text message with the core's reply."""
         message = update.effective_message
         key = self.user_key(update)
-        if message is None or message.text is None or key is None:
-            return
-        over = self.rate.over(key)
-        if over:
-            if over == 1:  # say it once, not to every further message
-                await self.send(update, self.text(update, "slow_down"))
+        if message is None or message.text is None or key is None or await self.too_fast(update, key):
             return
         text = clean(self.strip_mention(message.text, context))
         if await self.desk.take_text(update, context, text):
@@ -259,6 +265,7 @@ class TelegramBot:
         await self.send_reply(update, reply)
         await self.save(update, reply, question=text)
         self.desk.remember(context, reply)
+        await self.voicedesk.speak(update, reply)
 
     def strip_mention(self, text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The message without the bot's @username (how groups address it)."""
@@ -286,14 +293,17 @@ class TelegramBot:
         except BusyError:
             await self.send(update, self.text(update, "busy"))
             return
+        picked_language = names.parse_action(action)[0] == LANGUAGE and not reply.fallback
         if isinstance(query.message, Message):
-            if names.parse_action(action)[0] == LANGUAGE and not reply.fallback:
+            if picked_language:
                 text = f"{self.core.texts.get('welcome', reply.language)}\n\n"
                 text += self.core.texts.get("choose_municipality", reply.language)
                 await self.edit(update, query.message, text, self.core.municipality_buttons())
             else:
                 await self.send_reply(update, reply)
         await self.save(update, reply)
+        if isinstance(query.message, Message) and not picked_language:
+            await self.voicedesk.speak(update, reply)
 
     async def refuse(self, update: Update, what: str) -> None:
         """Answers a forged, foreign or outdated button with the stale-button reply; logs no content."""
@@ -325,7 +335,7 @@ class TelegramBot:
         await self.send(update, text, buttons)
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Says politely that only text messages are understood."""
+        """Says politely that only text and voice messages are understood."""
         if update.effective_message:
             await self.send(update, self.text(update, "unsupported_message"))
 
