@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from bot.privacy import pseudonym
 from bot.speech import MAX_BYTES, MAX_SECONDS, Speaker, Transcript, Voice, WhisperTranscriber
 from bot.store import Store
 from tests.botapi import SECRET, Peer, play
-from tests.voice import decoded_seconds, spoken, tiny_en
+from tests.voice import decoded_seconds, photo, spoken, tiny_en
 
 USER = 4242
 #: Far from any threshold: the service point at 0.99 when typed (and heard exactly by tiny.en).
@@ -141,15 +140,9 @@ def test_without_a_model_a_voice_message_gets_a_polite_line_and_the_topics(
 
 
 def test_corrupt_audio_a_photo_as_audio_and_a_photo_get_a_polite_line(core: Core, voice: Voice, tmp_path: Path) -> None:
-    photo = tmp_path / "photo.jpg"
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", str(photo)],
-        check=True,
-    )
-
     async def scenario(peer: Peer, store: Store) -> None:
         await peer.send_voice(USER, b"OggS" + bytes(300), duration=3)
-        await peer.send_voice(USER, photo.read_bytes(), duration=3, kind="audio")
+        await peer.send_voice(USER, photo(), duration=3, kind="audio")
         await peer.send_other(USER, "photo", [{"file_id": "p", "file_unique_id": "p", "width": 64, "height": 64}])
         texts = await peer.wait_for_texts(USER, 3)
         assert texts == [core.texts.get("voice_unreadable", "en")] * 2 + [core.texts.get("unsupported_message", "en")]

