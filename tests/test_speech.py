@@ -7,7 +7,6 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,19 +30,6 @@ from tests.conftest import ROOT
 from tests.voice import decoded_seconds, photo, silence, spoken, tiny_en
 
 KAJAANI_INFO = "Where is the Kajaani Info service point?"
-
-
-@pytest.fixture(scope="module")
-def transcriber() -> WhisperTranscriber:
-    """The tiny.en model, loaded by the first test that listens."""
-    return WhisperTranscriber(tiny_en(), workers=1)
-
-
-@pytest.fixture
-def voice(core: Core, transcriber: WhisperTranscriber) -> Iterator[Voice]:
-    voice = Voice(lambda: core, transcriber, Speaker(), workers=1)
-    yield voice
-    voice.close()
 
 
 def ask(voice: Voice, audio: bytes, state: State | None = None):

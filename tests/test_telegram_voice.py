@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,24 +19,12 @@ from bot.privacy import pseudonym
 from bot.speech import MAX_BYTES, MAX_SECONDS, Speaker, Transcript, Voice, WhisperTranscriber
 from bot.store import Store
 from tests.botapi import SECRET, Peer, play
-from tests.voice import decoded_seconds, photo, spoken, tiny_en
+from tests.voice import decoded_seconds, photo, spoken
 
 USER = 4242
 #: Far from any threshold: the service point at 0.99 when typed (and heard exactly by tiny.en).
 QUESTION = "Where is the Kajaani Info service point?"
 KUUSAMO = "Who is the contact person for integration in Kuusamo?"
-
-
-@pytest.fixture(scope="module")
-def transcriber() -> WhisperTranscriber:
-    return WhisperTranscriber(tiny_en(), workers=1)
-
-
-@pytest.fixture
-def voice(core: Core, transcriber: WhisperTranscriber) -> Iterator[Voice]:
-    voice = Voice(lambda: core, transcriber, Speaker(), workers=1)
-    yield voice
-    voice.close()
 
 
 @pytest.fixture(scope="module")
