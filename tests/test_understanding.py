@@ -98,3 +98,21 @@ def test_a_message_that_opens_with_a_greeting_is_answered_by_its_question(core: 
     assert nlu.understand("Hello!").intent == GREET
     understood = nlu.understand("Hello, I am Amina. I want to start a business, who helps?")
     assert understood.intent == "entrepreneurship"
+
+
+def test_ukrainian_without_its_own_letters_is_not_russian(core: Core) -> None:
+    detect = core.nlu.detector.detect
+    assert detect("Хто допоможе з роботою?") == "uk"
+    assert detect("Як записатися на курс у Кухмо?") == "uk"
+    assert detect("Кто поможет с работой?") == "ru"
+
+
+def test_a_language_beyond_the_18_with_diacritics_is_not_romanized_or_kinyarwanda(core: Core) -> None:
+    detect = core.nlu.detector.detect
+    assert detect("Gdzie mogę się nauczyć fińskiego w Kuhmo?") == "pl"  # not romanized Russian
+    assert detect("Li Sotkamo kî dikare alîkariya min bike?") not in ("rw", "tr")  # Kurmanji
+    assert detect("kto mozhet pomoch s rabotoj v Kuhmo") == "ru"  # romanized Russian: plain ASCII
+
+
+def test_a_french_question_is_french_even_where_cld2_says_interlingue(core: Core) -> None:
+    assert core.nlu.detector.detect("Il y a un atelier de langues à Hyrynsalmi ?") == "fr"

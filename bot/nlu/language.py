@@ -29,6 +29,36 @@ _URDU_LETTERS = set("ٹڈڑںےھہ")
 _PASHTO_LETTERS = set("ټډړږښځڅۍې")
 _PERSIAN_LETTERS = set("پچژگکی")
 _UKRAINIAN_LETTERS = set("іїєґ")
+_RUSSIAN_LETTERS = set("ыэъё")
+# Ukrainian words people write without і, ї, є or ґ ("Хто ...?", "Як ...?"): not Russian words.
+_UKRAINIAN_WORDS = frozenset(
+    {
+        "хто",
+        "що",
+        "як",
+        "де",
+        "чи",
+        "або",
+        "це",
+        "мені",
+        "мене",
+        "та",
+        "ми",
+        "він",
+        "вона",
+        "яка",
+        "який",
+        "яке",
+        "коли",
+        "скільки",
+        "треба",
+        "можна",
+        "ласка",
+    }
+)
+# Kurmanji (Latin script, not among CLD2's languages) is taken for Kinyarwanda, which is written
+# without diacritics: a text with Kurmanji's letters is not Kinyarwanda.
+_KURMANJI_LETTERS = set("êîûçş")
 
 #: A Latin-script example teaches the language model when at least this share of its letters is
 #: Latin once names are hidden ("kotoutumispalvelut что входит" is Russian, not Latin-script).
@@ -54,7 +84,7 @@ class LanguageDetector:
 
     defaults: ClassVar[Mapping[str, Any]] = {
         "min_letters": 3, "low_accuracy_mode": True, "non_latin_share": 0.2, "domain_confidence": 0.3,
-        "romanized_lead": 1.4,
+        "romanized_lead": 1.4, "over_cld2": 0.6,
     }  # fmt: skip
 
     def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
@@ -69,6 +99,9 @@ class LanguageDetector:
         # Romanized Arabic, Persian, Russian... have few examples: their language wins when it is
         # this many times as likely as the runner-up.
         self.romanized_lead = float(settings["romanized_lead"])
+        # CLD2 names languages beyond the 18 (German, Polish...), but takes short French for
+        # Interlingue: the examples' model wins over it when at least this sure.
+        self.over_cld2 = float(settings["over_cld2"])
         self.domain: Callable[[str], tuple[str, float, float]] | None = None
 
     @cached_property
@@ -98,7 +131,7 @@ class LanguageDetector:
                 return "ur"
             return "fa" if present & _PERSIAN_LETTERS else "ar"
         if script == "cyrillic":
-            return "uk" if set(letters) & _UKRAINIAN_LETTERS else "ru"
+            return _cyrillic(hidden, set(letters))
         if script in ("thai", "han"):
             return {"thai": "th", "han": "zh"}[script]
         if script != "latin":
@@ -122,11 +155,14 @@ class LanguageDetector:
         cld2 = details[0][1] if details else "un"
         language, confidence, runner_up = self.domain(text) if self.domain else ("", 0.0, 0.0)
         sure = confidence >= self.domain_confidence
-        if language not in _LATIN_SCRIPT and (sure or confidence >= self.romanized_lead * runner_up > 0):
+        # People romanize in plain ASCII (Arabizi's digits included): "się" is Polish, not Russian.
+        romanized = text.isascii() and (sure or confidence >= self.romanized_lead * runner_up > 0)
+        if language not in _LATIN_SCRIPT and romanized:
             return language  # romanized: CLD2 takes "zdravstvujte, gde..." for Serbian
         if reliable and cld2 in _CLD2_AS_KINYARWANDA:
-            return "rw"
-        if reliable and cld2 not in SUPPORTED and cld2 not in ("un", "xx") and len(text.split()) >= 4:
+            return "ku" if set(text) & _KURMANJI_LETTERS else "rw"
+        foreign = cld2 not in SUPPORTED and cld2 not in ("un", "xx") and len(text.split()) >= 4
+        if reliable and foreign and confidence < self.over_cld2:
             return str(cld2)  # a language outside the 18: answered through MT where a model exists
         if sure:
             return language
@@ -137,6 +173,15 @@ class LanguageDetector:
         if reliable and cld2 in SUPPORTED:
             return cld2
         return _LINGUA[best.language] if best is not None and best.value >= 0.3 else None
+
+
+def _cyrillic(text: str, letters: set[str]) -> str:
+    """Ukrainian or Russian: by the letters only one of them has, else by Ukrainian words."""
+    if letters & _UKRAINIAN_LETTERS:
+        return "uk"
+    if letters & _RUSSIAN_LETTERS:
+        return "ru"
+    return "uk" if _UKRAINIAN_WORDS & set(letters_only(text.casefold()).split()) else "ru"
 
 
 def _script_counts(letters: Iterable[str]) -> dict[str, int]:
