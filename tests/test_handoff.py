@@ -363,7 +363,10 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
             page = client.get(f"/tickets/{number}").text
             assert "[e-mail]" in page, "the console shows what is stored: redacted"
             answered = client.post(f"/tickets/{number}", data={"csrf": csrf(page), "answer": "Tervetuloa maanantaina."})
-            client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "1"})
+            asked = client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "ask"})
+            assert 'id="confirm-close"' in asked.text
+            assert store.tickets()[0]["status"] == "open", "closing asks to confirm first"
+            client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "confirmed"})
             return str(answered.text)
 
         notice = await asyncio.to_thread(work_in_console)

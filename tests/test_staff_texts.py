@@ -22,6 +22,14 @@ from tests.conftest import ROOT
 from tests.test_web import PASSWORD, login
 
 STAFF = ROOT / "translations" / "staff"
+#: The values the console shows in the page's language, by the key family that words them.
+VALUES = {
+    "console_status_": ("open", "closed"),
+    "console_author_": ("user", "staff"),
+    "console_text_": ("curated", "draft", "machine", "none"),
+    "console_severity_": ("error", "warning"),
+    "console_translation_": ("reviewed", "draft", "outdated", "missing"),
+}
 #: The code that asks for the wording: this checkout's, whatever OPASTIN_HOME says.
 BOT = Path(__file__).resolve().parent.parent / "bot"
 
@@ -34,6 +42,9 @@ def test_both_catalogs_have_every_key_the_code_asks_for_with_the_same_placeholde
         re.findall(r'"((?:answer|console)_sent_[a-z]+)"', code)
     )
     assert asked, "the test must see what the code asks for"
+    families = {key for key in asked if key.endswith("_")}  # "console_status_" + ticket.status
+    assert families == set(VALUES)
+    asked = (asked - families) | {prefix + value for prefix, values in VALUES.items() for value in values}
     assert asked <= set(staff["fi"])
     assert asked <= set(staff["en"])
     assert set(staff["fi"]) == set(staff["en"])

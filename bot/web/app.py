@@ -3,13 +3,15 @@ lets nobody but signed-in staff past the login page. Bound to 127.0.0.1 by defau
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from telegram import Bot
 
@@ -19,19 +21,24 @@ from .views import Check, Console
 SESSION_COOKIE = "opastin_staff"
 
 
+#: Paths open to a browser without a signed-in staff member.
+OPEN_PATHS = ("/login", "/language")
+
+
 class _RequireStaff:
     """ASGI middleware: every path but /login needs a signed-in staff member."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, refuse: Callable[[Request], Response]) -> None:
         self.app = app
+        self.refuse = refuse
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] != "/login" and not scope.get("session", {}).get("staff"):
+        if scope["type"] == "http" and scope["path"] not in OPEN_PATHS and not scope.get("session", {}).get("staff"):
             method = scope["method"]
             response: Response = (
                 RedirectResponse("/login", status_code=303)
                 if method in ("GET", "HEAD")
-                else PlainTextResponse("Sign in first.", status_code=403)
+                else self.refuse(Request(scope))
             )
             await response(scope, receive, send)
             return
@@ -55,6 +62,7 @@ def create_app(
         Route("/", lambda request: RedirectResponse("/try", status_code=303)),
         Route("/login", console.login, methods=["GET", "POST"]),
         Route("/logout", console.logout, methods=["POST"]),
+        Route("/language", console.language, methods=["POST"]),
         Route("/try", console.try_question, methods=["GET", "POST"]),
         Route("/knowledge", console.knowledge),
         Route("/stats", console.stats),
@@ -73,6 +81,11 @@ def create_app(
             https_only=secure_cookies,
             max_age=8 * 3600,
         ),
-        Middleware(_RequireStaff),
+        Middleware(_RequireStaff, refuse=lambda request: console.error(request, 403, "console_error_sign_in")),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    errors = {
+        404: lambda request, _: console.error(request, 404, "console_error_not_found"),
+        405: lambda request, _: console.error(request, 405, "console_error_method"),
+        500: lambda request, _: console.error(request, 500, "console_error_server"),
+    }
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=errors)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 from telegram import Bot
 
@@ -26,13 +26,19 @@ from ..channels.telegram.staffdesk import send_answer
 from ..cleantext import clean
 from ..core import Core, State
 from ..languages import SUPPORTED
+from ..project.texts import StaffTexts
 from ..reload import fingerprint
 from ..store import BREAKDOWNS
 from .auth import csrf_ok, csrf_token, verify_password
 from .plots import rate_line, stacked_bars
+from .words import LANGUAGE_COOKIE, linked, page_words, written_date, written_time
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOW_CONFIDENCE = 0.5
+#: The columns of the translation table after its language.
+TRANSLATION_STATUSES = ("reviewed", "draft", "outdated", "missing")
+#: How long a browser keeps its choice of page language.
+LANGUAGE_COOKIE_DAYS = 365
 #: A row of the translation table: language, reviewed, draft, outdated, missing.
 TableRow = tuple[str, int, int, int, int]
 #: `opastin check` of the tree at a path on a day, without the golden questions: its problems
@@ -62,17 +68,44 @@ class Console:
         """The current core (a new one after the knowledge files were edited)."""
         return self.cores()
 
+    def words(self, request: Request) -> StaffTexts:
+        """The staff wording in the language of this browser's pages."""
+        return page_words(request, self.handoff.staff)
+
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> Response:
-        """Render ``template`` with the staff member and the CSRF token every form needs."""
-        context.update(staff=request.session.get("staff"), csrf=csrf_token(request))
+        """Render ``template`` in the browser's page language, with the staff member and the CSRF
+        token every form needs."""
+        words = self.words(request)
+        known = words.texts.by_language
+        signed = "session" in request.scope  # not on the page of an error the session never saw
+        context.update(
+            staff=request.session.get("staff") if signed else None,
+            csrf=csrf_token(request) if signed else "",
+            words=words,
+            here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            other_languages=[
+                (code, words.texts.get("console_language_self", code)) for code in known if code != words.language
+            ],
+            when=lambda stamp: written_time(stamp, words),
+            day=lambda day: written_date(day, words),
+            linked=linked,
+        )
         return TEMPLATES.TemplateResponse(request, template, context, status_code=status)
+
+    def error(self, request: Request, status: int, key: str) -> Response:
+        """An error page in the browser's page language."""
+        return self.page(request, "error.html", status=status, message=self.words(request).get(key))
+
+    def expired(self, request: Request) -> Response:
+        """The answer to a form without its session's CSRF token."""
+        return self.error(request, 403, "console_error_expired")
 
     async def login(self, request: Request) -> Response:
         if request.method == "GET":
             return self.page(request, "login.html")
         form = await request.form()
         if not csrf_ok(request, form.get("csrf")):
-            return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
+            return self.expired(request)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
         if not verify_password(self.store.staff_hash(name), password):
             return self.page(request, "login.html", status=401, error=True, name=name)
@@ -86,12 +119,26 @@ class Console:
             request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
+    async def language(self, request: Request) -> Response:
+        """Keep this browser's choice of page language and go back to the page it was made on."""
+        form = await request.form()
+        if not csrf_ok(request, form.get("csrf")):
+            return self.expired(request)
+        back = str(form.get("next", ""))
+        response = RedirectResponse(back if _local_path(back) else "/try", status_code=303)
+        chosen = str(form.get("to", ""))
+        if chosen in self.handoff.staff.texts.by_language:
+            response.set_cookie(
+                LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_DAYS * 86400, httponly=True, samesite="strict"
+            )
+        return response
+
     async def try_question(self, request: Request) -> Response:
         context: dict[str, Any] = {"languages": SUPPORTED, "municipalities": self.core.knowledge.municipalities}
         if request.method == "POST":
             form = await request.form()
             if not csrf_ok(request, form.get("csrf")):
-                return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
+                return self.expired(request)
             question = clean(str(form.get("question", "")))
             language = str(form.get("language", "")) or None
             municipality = str(form.get("municipality", "")) or None
@@ -134,14 +181,18 @@ class Console:
             statuses=statuses,
             problems=problems,
             table=table,
+            statuses_order=TRANSLATION_STATUSES,
         )
 
     async def stats(self, request: Request) -> Response:
         period = request.query_params.get("period", "day")
         period = period if period in ("day", "week") else "day"
-        charts = [stacked_bars(self.store.counts(period, by), f"Questions per {period} by {by}") for by in BREAKDOWNS]
+        words = self.words(request)
+        charts = [
+            stacked_bars(self.store.counts(period, by), words.get(f"console_chart_{period}_{by}")) for by in BREAKDOWNS
+        ]
         rates = self.store.fallback_rates(period)
-        charts.append(rate_line(rates, f"Fallback rate per {period}"))
+        charts.append(rate_line(rates, words.get(f"console_chart_{period}_fallback")))
         asked = sum(total for _, total, _ in rates)
         unanswered = sum(fallbacks for _, _, fallbacks in rates)
         return self.page(request, "stats.html", charts=charts, period=period, asked=asked, unanswered=unanswered)
@@ -164,42 +215,51 @@ class Console:
         number = request.path_params["number"]
         ticket = self.store.ticket(number)
         if ticket is None:
-            return PlainTextResponse("No such ticket.", status_code=404)
-        notice = None
+            return self.error(request, 404, "console_error_no_ticket")
+        notice, confirm_close = None, False
+        words = self.words(request)
         if request.method == "POST":
             form = await request.form()
             if not csrf_ok(request, form.get("csrf")):
-                return PlainTextResponse("The form expired. Reload the page and try again.", status_code=403)
-            if form.get("close"):
+                return self.expired(request)
+            if form.get("close") == "confirmed":
                 self.store.close_ticket(number)
-                notice = self.handoff.staff.get("console_closed")
+                notice = words.get("console_closed")
+            elif form.get("close"):
+                confirm_close = True
             else:
-                notice = await self._answer(number, clean(str(form.get("answer", ""))))
+                notice = words.get(await self._answer(number, clean(str(form.get("answer", "")))))
             ticket = self.store.ticket(number) or ticket
         return self.page(
             request,
             "ticket.html",
             ticket=ticket,
-            words=self.handoff.staff,
             messages=self.store.ticket_messages(number),
             notice=notice,
+            confirm_close=confirm_close,
             can_send=self.telegram is not None,
         )
 
     async def _answer(self, number: str, finnish: str) -> str:
+        """Send a staff answer to the user; the key of what happened, for the staff's notice."""
         if not finnish:
-            return self.handoff.staff.get("console_write_answer")
+            return "console_write_answer"
         if self.telegram is None:
-            return self.handoff.staff.get("console_no_telegram")
+            return "console_no_telegram"
         answer = self.handoff.answer(number, finnish)
         if answer is None:
-            return self.handoff.staff.get("console_ticket_closed")
+            return "console_ticket_closed"
         async with self.telegram() as bot:
             await send_answer(bot, self.core.texts, CallbackSigner(self.settings.pseudonym_key()), answer)
-        return self.handoff.staff.get("console_sent_translated" if answer.translated else "console_sent_finnish")
+        return "console_sent_translated" if answer.translated else "console_sent_finnish"
 
     async def unanswered(self, request: Request) -> Response:
         return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))
+
+
+def _local_path(path: str) -> bool:
+    """Tell whether ``path`` is a page of this console (not another site's address)."""
+    return path.startswith("/") and not path.startswith(("//", "/\\"))
 
 
 def _conversation(saved: Any) -> State:
