@@ -18,7 +18,7 @@ from bot.errors import ConfigError
 from bot.privacy import pseudonym
 from bot.speech import MAX_BYTES, MAX_SECONDS, Speaker, Transcript, Voice, WhisperTranscriber
 from bot.store import Store
-from tests.botapi import SECRET, Peer, play
+from tests.botapi import SECRET, Fault, Peer, play
 from tests.voice import decoded_seconds, photo, spoken
 
 USER = 4242
@@ -162,6 +162,45 @@ def test_voice_turns_spoken_answers_on_and_off(core: Core, voice: Voice, tmp_pat
         settings = store.settings(key)
         assert settings is not None
         assert not settings.voice_answers
+
+    play(core, tmp_path, scenario, voice=voice)
+
+
+def test_a_spoken_answer_telegram_refuses_leaves_the_text_answer_alone(
+    core: Core, voice: Voice, tmp_path: Path
+) -> None:
+    async def scenario(peer: Peer, store: Store) -> None:
+        peer.faults["sendVoice"] = [Fault(400)]
+        await peer.send_text(USER, "/voice")
+        await peer.send_text(USER, QUESTION)
+        texts = await settled(peer, USER, 2)
+        assert texts[1] == core.reply(State(language="en"), QUESTION).text
+        assert peer.faults["sendVoice"] == [], "the voice message was tried"
+        assert len(peer.texts(USER)) == 3, "no incident message: the answer was given"
+
+    play(core, tmp_path, scenario, voice=voice)
+
+
+def test_what_the_user_says_for_the_council_goes_to_the_council_helper(
+    core: Core, voice: Voice, tmp_path: Path
+) -> None:
+    said = "We would like more events for families in Kajaani."
+
+    async def scenario(peer: Peer, store: Store) -> None:
+        await peer.send_text(USER, "/council")
+        await peer.send_voice(USER, spoken(said), duration=3)
+        written, heard, preview = await settled(peer, USER, 3)
+        assert written == core.texts.get("council_write", "en")
+        transcript = heard.removeprefix('I heard: "').removesuffix('"')
+        assert "events for families" in transcript
+        assert transcript in preview, "the draft is what was heard"
+        markup = peer.sent(USER)[-2]["reply_markup"]["inline_keyboard"]
+        assert [button["callback_data"].rpartition("~")[0] for row in markup for button in row] == [
+            "council:send",
+            "council:edit",
+            "council:cancel",
+        ]
+        assert store.questions() == [], "a council message is not a question"
 
     play(core, tmp_path, scenario, voice=voice)
 

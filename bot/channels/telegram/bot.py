@@ -77,7 +77,7 @@ class TelegramBot:
         self.rate = UserRate(settings.rate_limit)
         self.unsaved: set[str] = set()  # users told that the store cannot be written
         self.desk = StaffDesk(self, cores, store, handoff, settings, mail)
-        self.voicedesk = VoiceDesk(self, voice, store, worker, self.desk.remember)
+        self.voicedesk = VoiceDesk(self, voice, store, worker, self.desk.remember, self.desk.take_text)
 
     @property
     def core(self) -> Core:

@@ -7,7 +7,7 @@ stored, on disk or in the database; the transcript is stored like a typed questi
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -17,12 +17,14 @@ from telegram import Voice as VoiceMessage
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from ...cleantext import clean
 from ...core import Button, Reply, State
 from ...errors import ConfigError
 from ...languages import FALLBACK_LANGUAGE
-from ...speech import Heard, Voice
+from ...speech import Heard, Transcript, Voice
 from ...speech.voice import notice
 from ...store import Store
+from .staffdesk import AWAITING
 from .updates import BusyError, ModelWorker
 
 log = logging.getLogger(__name__)
@@ -92,12 +94,14 @@ class VoiceDesk:
         store: Store,
         worker: ModelWorker,
         remember: Callable[[ContextTypes.DEFAULT_TYPE, Reply], None],
+        take_text: Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Awaitable[bool]],
     ) -> None:
         self.outbox = outbox
         self.voice = voice
         self.store = store
         self.worker = worker
         self.remember = remember
+        self.take_text = take_text
 
     async def listen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers a voice message or an audio file as the question spoken in it."""
@@ -122,6 +126,8 @@ class VoiceDesk:
             return
         heard = await self.voice.listen(audio, lambda: self.outbox.state(update))
         del audio  # never kept: only the transcript goes on
+        if not isinstance(heard, Heard) and await self.for_the_desk(update, context, heard):
+            return
         if not isinstance(heard, Heard):
             try:  # the core runs where text messages run it, one at a time, off the event loop
                 heard = await self.worker.run(self.voice.answer, self.voice.cores(), self.outbox.state(update), heard)
@@ -134,6 +140,16 @@ class VoiceDesk:
         await self.outbox.save(update, heard.reply, question=heard.transcript)
         self.remember(context, heard.reply)
         await self.speak(update, heard.reply)
+
+    async def for_the_desk(self, update: Update, context: ContextTypes.DEFAULT_TYPE, transcript: Transcript) -> bool:
+        """What the user said for a ticket or the council (the bot asked them to write it) goes
+        there, under the "I heard" line, as the same typed text would; False for a question."""
+        text = clean(transcript.text)
+        if not (context.user_data and context.user_data.get(AWAITING)) or not any(c.isalpha() for c in text):
+            return False
+        heard = notice(self.voice.cores(), self.outbox.state(update), "voice_heard", transcript=text)
+        await self.outbox.send(update, heard.text)
+        return await self.take_text(update, context, text)
 
     async def toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Turns spoken answers on or off for this user (/voice)."""
@@ -157,8 +173,12 @@ class VoiceDesk:
         if message is None or not (settings and settings.voice_answers):
             return
         note = await self.voice.speak(reply)
-        if note is not None:
+        if note is None:
+            return
+        try:
             await message.reply_voice(note.data, duration=round(note.seconds))
+        except TelegramError as error:  # the text went out; a voice message Telegram refuses is only logged
+            log.warning("a spoken answer could not be sent: %s", error)
 
 
 def stated_seconds(media: VoiceMessage | Audio) -> int | None:
