@@ -12,7 +12,8 @@ from bot.project.knowledge import load_knowledge
 from bot.project.places import Places, key, stem
 from tests.conftest import ROOT
 
-PLACES = load_knowledge(ROOT / "knowledge", "kainuu").places
+KNOWLEDGE = load_knowledge(ROOT / "knowledge", "kainuu")
+PLACES = KNOWLEDGE.places
 
 
 def names(*texts: str) -> list[str | None]:
@@ -66,6 +67,13 @@ def test_municipalities_are_found_in_every_script(script: str, texts: tuple[str,
 )
 def test_ordinary_words_name_no_municipality(text: str) -> None:
     assert PLACES.municipality(text) is None
+
+
+@pytest.mark.parametrize("text", ["شو في هالأسبوع؟", "في ايفنت بكرة؟", "عندي موعد الاسبوع الجاي"])
+def test_common_arabic_words_name_no_city_outside_the_region(text: str) -> None:
+    """ʿayn is a consonant ("الأسبوع", the week, is not Espoo), and only a clitic (ب, ل, و, ف, ك)
+    stands glued before a name ("ايفنت", event, is not Vantaa)."""
+    assert not KNOWLEDGE.names_elsewhere(text)
 
 
 def test_two_municipalities_name_none_and_without_cuts_each_word() -> None:

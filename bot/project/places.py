@@ -75,8 +75,15 @@ def stem(name: str, aliases: Iterable[str]) -> str:
     return shared
 
 
+#: The keys of the letters glued before a name in Arabic script: ب, ل (and ال), و, ف, ك.
+_ARABIC_CLITICS = frozenset("blvfk")
+#: ʿayn, which anyascii writes as a backtick (dropped by ``key``), is a consonant: kept as "x"
+#: ("الأسبوع", "the week", is not "إسبو", Espoo).
+_AYN = str.maketrans({"\u0639": "x"})
+
+
 def _arabic_key(text: str) -> str:
-    return _DOUBLED.sub(r"\1", key(text).translate(_ARABIC_FOLDS))
+    return _DOUBLED.sub(r"\1", key(text.translate(_AYN)).translate(_ARABIC_FOLDS))
 
 
 def words(text: str) -> list[tuple[int, int]]:
@@ -185,6 +192,8 @@ class Places:
         word_key = _arabic_key(word) if script == "arabic" else key(word)
         skips = range(MAX_PREFIX + 1) if script in ("arabic", "other") else range(1)
         for skip in skips:
+            if script == "arabic" and not set(word_key[:skip]) <= _ARABIC_CLITICS:
+                continue  # "ايفنت" (event) is not "فانتا" (Vantaa) behind a clitic
             rest = word_key[skip:]
             for form, name, allowed in self._keys[script]:
                 if form[0] != rest[:1] or not len(form) - 1 <= len(rest) <= len(form) + MAX_ENDING:
