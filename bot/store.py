@@ -36,7 +36,6 @@ BREAKDOWNS = {
     "topic": "CASE WHEN fallback = 1 THEN 'fallback' ELSE coalesce(topic, intent) END",
     "municipality": "municipality",
 }
-PERIODS = {"day": "substr(asked_at, 1, 10)", "week": "strftime('%Y-W%W', substr(asked_at, 1, 10))"}
 
 
 @dataclass(frozen=True)
@@ -298,21 +297,10 @@ class Store:
         rows = list(self.db.table("staff").rows_where("name = ?", [name]))
         return str(rows[0]["password_hash"]) if rows else None
 
-    def counts(self, period: str, breakdown: str) -> list[tuple[str, str, int]]:
-        """Questions per ``period`` (day or week) and ``breakdown`` value: (period, value, count)."""
-        group = BREAKDOWNS[breakdown]
-        when = PERIODS[period]
-        sql = (
-            f"SELECT {when} AS period, coalesce({group}, '-') AS value, count(*) AS n FROM questions "  # noqa: S608
-            "GROUP BY period, value ORDER BY period, value"
-        )
-        return [(str(row[0]), str(row[1]), int(row[2])) for row in self.db.execute(sql).fetchall()]
-
-    def fallback_rates(self, period: str) -> list[tuple[str, int, int]]:
-        """Per period: questions asked and how many the bot could not answer."""
-        when = PERIODS[period]
-        sql = f"SELECT {when} AS period, count(*), sum(fallback) FROM questions GROUP BY period ORDER BY period"  # noqa: S608
-        return [(str(row[0]), int(row[1]), int(row[2] or 0)) for row in self.db.execute(sql).fetchall()]
+    def statistics(self, breakdown: str) -> list[tuple[str, str, bool]]:
+        """Every question's time (UTC), its ``breakdown`` value and whether it went unanswered."""
+        sql = f"SELECT asked_at, coalesce({BREAKDOWNS[breakdown]}, '-'), fallback FROM questions ORDER BY id"  # noqa: S608
+        return [(str(row[0]), str(row[1]), bool(row[2])) for row in self.db.execute(sql).fetchall()]
 
     def unanswered(self, threshold: float, limit: int = 200) -> list[dict[str, Any]]:
         """Fallbacks and low-confidence answers, newest first, without the user's pseudonym."""

@@ -12,12 +12,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from bot.app import Services
-from bot.core import Core
+from bot.core import Core, State
 from bot.settings import Settings
 from bot.store import Store
 from bot.tooling.check import check_report
 from bot.web.app import create_app
 from bot.web.auth import hash_password
+from bot.web.plots import LEFT, WIDTH
 from bot.web.words import LANGUAGE_COOKIE
 from tests.conftest import ROOT, TODAY
 from tests.test_web import PASSWORD, csrf, login
@@ -139,3 +140,41 @@ def test_closing_a_ticket_asks_to_confirm(client: TestClient, store: Store) -> N
     closed = client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "confirmed"})
     assert store.ticket(number)["status"] == "closed"  # type: ignore[index]
     assert "Tila: suljettu" in closed.text
+
+
+def ask_at(store: Store, core: Core, moment: datetime, text: str) -> None:
+    store.now = lambda: moment
+    store.record_question("someone", text, core.reply(State(), text))
+
+
+def test_statistics_count_iso_weeks_and_helsinki_days(client: TestClient, store: Store, core: Core) -> None:
+    ask_at(store, core, datetime(2026, 1, 1, 9, 0, tzinfo=UTC), "Where is Kajaani Info?")  # %W: week 00
+    ask_at(store, core, NOON, "Where is Kajaani Info?")  # %W: week 48
+    ask_at(store, core, datetime(2026, 12, 6, 22, 30, tzinfo=UTC), "Where is Kajaani Info?")  # Monday in Kajaani
+    login(client)
+    weeks = client.get("/stats?period=week").text
+    periods = set(re.findall(r'<text class="period"[^>]*>([^<]+)</text>', weeks))
+    assert periods == {"vk 1/2026", "vk 49/2026", "vk 50/2026"}
+    days = client.get("/stats").text
+    assert set(re.findall(r'<text class="period"[^>]*>([^<]+)</text>', days)) == {"1.1.", "2.12.", "7.12."}
+    assert "Päivät ja viikot Suomen aikaa (Europe/Helsinki)" in days
+
+
+def test_statistics_labels_are_whole_and_named(client: TestClient, store: Store, core: Core) -> None:
+    ask_at(store, core, NOON, "Kuka tekee kotoutumissuunnitelman Sotkamossa?")
+    ask_at(store, core, NOON, "مرحبا، أين يقع Kajaani Info؟")
+    login(client)
+    legends = set(re.findall(r'<text class="legend"[^>]*>([^<]+)</text>', client.get("/stats").text))
+    assert {"integration_plan_sotkamo", "arabia", "suomi"} <= legends
+
+
+def test_the_fallback_rate_reads_with_one_period(client: TestClient, store: Store, core: Core) -> None:
+    ask_at(store, core, NOON, "Where is Kajaani Info?")
+    ask_at(store, core, NOON, "What is the weather tomorrow?")
+    login(client)
+    chart = client.get("/stats").text.split("<figure>")[-1]
+    assert "<polyline" not in chart
+    circle = re.search(r'<circle cx="([0-9.]+)"', chart)
+    assert circle and float(circle.group(1)) == pytest.approx(LEFT + (WIDTH - LEFT - 10) / 2)
+    assert '<text class="share"' in chart
+    assert ">50\xa0%</text>" in chart, "the share is written out, as Finns write it"

@@ -12,9 +12,11 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_percent
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -31,6 +33,7 @@ from ..reload import fingerprint
 from ..store import BREAKDOWNS
 from .auth import csrf_ok, csrf_token, verify_password
 from .plots import rate_line, stacked_bars
+from .stats import PERIODS, counts, fallback_rates, period_label, value_label
 from .words import LANGUAGE_COOKIE, linked, page_words, written_date, written_time
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -186,13 +189,28 @@ class Console:
 
     async def stats(self, request: Request) -> Response:
         period = request.query_params.get("period", "day")
-        period = period if period in ("day", "week") else "day"
+        period = period if period in PERIODS else "day"
         words = self.words(request)
+        locale = "fi" if words.language == "fi" else "en"
+
+        def label(key: str) -> str:
+            return period_label(key, words)
+
+        questions = {by: self.store.statistics(by) for by in BREAKDOWNS}
+        other = words.get("console_value_other")
         charts = [
-            stacked_bars(self.store.counts(period, by), words.get(f"console_chart_{period}_{by}")) for by in BREAKDOWNS
+            stacked_bars(
+                counts(rows, period),
+                words.get(f"console_chart_{period}_{by}"),
+                label,
+                partial(value_label, breakdown=by, words=words),
+                other,
+            )
+            for by, rows in questions.items()
         ]
-        rates = self.store.fallback_rates(period)
-        charts.append(rate_line(rates, words.get(f"console_chart_{period}_fallback")))
+        rates = fallback_rates(questions["language"], period)
+        title = words.get(f"console_chart_{period}_fallback")
+        charts.append(rate_line(rates, title, label, lambda share: format_percent(share, locale=locale)))
         asked = sum(total for _, total, _ in rates)
         unanswered = sum(fallbacks for _, _, fallbacks in rates)
         return self.page(request, "stats.html", charts=charts, period=period, asked=asked, unanswered=unanswered)
