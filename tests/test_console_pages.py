@@ -175,6 +175,7 @@ def test_the_fallback_rate_reads_with_one_period(client: TestClient, store: Stor
     chart = client.get("/stats").text.split("<figure>")[-1]
     assert "<polyline" not in chart
     circle = re.search(r'<circle cx="([0-9.]+)"', chart)
-    assert circle and float(circle.group(1)) == pytest.approx(LEFT + (WIDTH - LEFT - 10) / 2)
+    assert circle
+    assert float(circle.group(1)) == pytest.approx(LEFT + (WIDTH - LEFT - 10) / 2)
     assert '<text class="share"' in chart
     assert ">50\xa0%</text>" in chart, "the share is written out, as Finns write it"
