@@ -9,10 +9,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Page
 
 from bot.core import Core, State
 from bot.store import Store
@@ -21,6 +23,10 @@ from tests.conftest import ROOT
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "a long staff password"
+#: A question of a thousand letters without a space: it must not widen any page.
+LONG = "Kysymys" + "a" * 993
+#: The width of the browser's window.
+VIEWPORT = 1024
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed: sudo apt-get install chromium"
 )
@@ -47,8 +53,11 @@ def console(tmp_path_factory: pytest.TempPathFactory, core: Core) -> Iterator[st
         cwd=ROOT,
     )
     store = Store.in_dir(data)
-    for text in ("Where is Kajaani Info?", "مرحبا، أين يقع Kajaani Info؟", "What is the weather?"):
+    for text in ("Where is Kajaani Info?", "مرحبا، أين يقع Kajaani Info؟", "What is the weather?", LONG):
         store.record_question("someone", text, core.reply(State(), text))
+    ticket = store.open_ticket("someone", 42, "ar", "Kajaani")
+    store.add_ticket_message(ticket, "user", "مرحبا، أين يقع مكتب الخدمة؟", "Hei, missä palvelupiste on?")
+    store.add_ticket_message(ticket, "user", LONG, LONG)
     store.close()
     port = free_port()
     server = subprocess.Popen(
@@ -67,11 +76,11 @@ def console(tmp_path_factory: pytest.TempPathFactory, core: Core) -> Iterator[st
     server.wait(10)
 
 
-def test_staff_sign_in_ask_in_arabic_and_see_statistics(console: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def chromium() -> Iterator[Page]:
+    """A page in Debian's headless Chromium, a window VIEWPORT pixels wide."""
+    from playwright.sync_api import sync_playwright
 
-    shutil.rmtree(ARTIFACTS / "console", ignore_errors=True)
-    (ARTIFACTS / "console").mkdir(parents=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -85,7 +94,23 @@ def test_staff_sign_in_ask_in_arabic_and_see_statistics(console: str) -> None:
                 "--no-first-run",
             ],
         )
-        page = browser.new_page()
+        yield browser.new_page(viewport={"width": VIEWPORT, "height": 800})
+        browser.close()
+
+
+def sign_in(page: Page, console: str) -> None:
+    page.goto(f"{console}/login")
+    page.fill("input[name=name]", "aino")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def test_staff_sign_in_ask_in_arabic_and_see_statistics(console: str) -> None:
+    from playwright.sync_api import expect
+
+    shutil.rmtree(ARTIFACTS / "console", ignore_errors=True)
+    (ARTIFACTS / "console").mkdir(parents=True)
+    with chromium() as page:
         page.goto(f"{console}/stats")
         expect(page).to_have_url(f"{console}/login")
         expect(page.locator("html")).to_have_attribute("lang", "fi")
@@ -114,4 +139,35 @@ def test_staff_sign_in_ask_in_arabic_and_see_statistics(console: str) -> None:
         page.click("text=Unanswered")
         expect(page.locator("table")).to_contain_text("weather")
         page.screenshot(path=str(ARTIFACTS / "console" / "unanswered.png"))
-        browser.close()
+
+
+#: How far the page scrolls sideways: no further than its window when nothing is too wide.
+SCROLL_WIDTH = "document.documentElement.scrollWidth"
+#: The gaps between an Arabic cell's edges and its text: (right, left).
+RTL_GAPS = """() => {
+  const cell = [...document.querySelectorAll('td[dir=auto]')].find(td => td.textContent.includes('مرحبا'));
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const text = range.getBoundingClientRect(), box = cell.getBoundingClientRect();
+  return [box.right - text.right, text.left - box.left];
+}"""
+
+
+def test_a_long_word_widens_no_page_and_arabic_stands_on_the_right(console: str) -> None:
+    with chromium() as page:
+        sign_in(page, console)
+        page.goto(f"{console}/tickets")
+        assert page.evaluate(SCROLL_WIDTH) <= VIEWPORT
+        page.click("#messages a, table a")
+        assert page.locator("#messages").inner_text().count("a" * 100) >= 1
+        assert page.evaluate(SCROLL_WIDTH) <= VIEWPORT, "the ticket page"
+        right, left = page.evaluate(RTL_GAPS)
+        assert right < 12 < left, "a right-to-left message is aligned right"
+        page.screenshot(path=str(ARTIFACTS / "console" / "ticket-long.png"), full_page=True)
+        page.goto(f"{console}/unanswered")
+        assert page.locator("table").inner_text().count("a" * 100) >= 1
+        assert page.evaluate(SCROLL_WIDTH) <= VIEWPORT, "the unanswered list"
+        page.goto(f"{console}/try")
+        page.fill("textarea[name=question]", LONG)
+        page.click("main button[type=submit]")
+        assert page.evaluate(SCROLL_WIDTH) <= VIEWPORT, "try a question"

@@ -19,7 +19,7 @@ from bot.tooling.check import check_report
 from bot.web.app import create_app
 from bot.web.auth import hash_password
 from bot.web.plots import LEFT, WIDTH
-from bot.web.words import LANGUAGE_COOKIE
+from bot.web.words import LANGUAGE_COOKIE, linked
 from tests.conftest import ROOT, TODAY
 from tests.test_web import PASSWORD, csrf, login
 
@@ -179,3 +179,30 @@ def test_the_fallback_rate_reads_with_one_period(client: TestClient, store: Stor
     assert float(circle.group(1)) == pytest.approx(LEFT + (WIDTH - LEFT - 10) / 2)
     assert '<text class="share"' in chart
     assert ">50\xa0%</text>" in chart, "the share is written out, as Finns write it"
+
+
+def test_addresses_in_answers_are_links_and_user_text_finds_its_direction(
+    client: TestClient, store: Store, core: Core
+) -> None:
+    ask_at(store, core, NOON, "What is the weather tomorrow?")
+    login(client)
+    page = client.get("/try").text
+    assert re.search(r'<textarea name="question"[^>]* dir="auto"', page)
+    answer = client.post("/try", data={"csrf": csrf(page), "question": "Where is Kajaani Info?", "new": "1"}).text
+    link = '<a href="http://www.kajaani.fi/fi/palvelut/kajaani-info" rel="noopener noreferrer" target="_blank">'
+    assert link in answer.split('id="answer"')[1].split("</div>")[0]
+    assert link in answer.split('id="original"')[1].split("</div>")[0]
+    status = re.search(r'<td id="translation">([^<]+)</td>', answer)
+    assert status
+    assert status.group(1) in {"tarkistettu käännös", "käännösluonnos, ei vielä tarkistettu", "konekäännös"}
+    assert "<th>Tekstin käännöksen tila</th>" in answer
+    assert "<td dir=\"auto\">What is the weather tomorrow?</td>" in client.get("/unanswered").text
+
+
+def test_a_link_is_escaped_and_ends_before_the_sentence_does() -> None:
+    text = 'See https://example.fi/a?b=1&c="x" and <https://example.fi/x>. Or http://kajaani.fi.'
+    html = str(linked(text))
+    assert '<a href="https://example.fi/a?b=1&amp;c=" rel=' in html
+    assert "&lt;" in html
+    assert "<script" not in str(linked("<script>alert(1)</script> https://x.fi/<script>"))
+    assert '<a href="http://kajaani.fi" rel="noopener noreferrer" target="_blank">http://kajaani.fi</a>.' in html
