@@ -25,6 +25,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "a long staff password"
 #: A question of a thousand letters without a space: it must not widen any page.
 LONG = "Kysymys" + "a" * 993
+#: The knowledge page must stay short (all entries on one page made it 17,600 px long).
+KNOWLEDGE_HEIGHT = 4000
 #: The width of the browser's window.
 VIEWPORT = 1024
 pytestmark = pytest.mark.skipif(
@@ -171,3 +173,8 @@ def test_a_long_word_widens_no_page_and_arabic_stands_on_the_right(console: str)
         page.fill("textarea[name=question]", LONG)
         page.click("main button[type=submit]")
         assert page.evaluate(SCROLL_WIDTH) <= VIEWPORT, "try a question"
+        page.goto(f"{console}/knowledge")
+        assert page.evaluate("document.documentElement.scrollHeight") < KNOWLEDGE_HEIGHT
+        page.click("#entries a")
+        assert page.locator("#translations section").count() > 2
+        page.screenshot(path=str(ARTIFACTS / "console" / "entry.png"), full_page=True)

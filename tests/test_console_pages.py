@@ -13,12 +13,14 @@ from starlette.testclient import TestClient
 
 from bot.app import Services
 from bot.core import Core, State
+from bot.project.translations import CATALOG_LANGUAGES
 from bot.settings import Settings
 from bot.store import Store
 from bot.tooling.check import check_report
 from bot.web.app import create_app
 from bot.web.auth import hash_password
 from bot.web.plots import LEFT, WIDTH
+from bot.web.views import KNOWLEDGE_PAGE
 from bot.web.words import LANGUAGE_COOKIE, linked
 from tests.conftest import ROOT, TODAY
 from tests.test_web import PASSWORD, csrf, login
@@ -206,3 +208,45 @@ def test_a_link_is_escaped_and_ends_before_the_sentence_does() -> None:
     assert "&lt;" in html
     assert "<script" not in str(linked("<script>alert(1)</script> https://x.fi/<script>"))
     assert '<a href="http://kajaani.fi" rel="noopener noreferrer" target="_blank">http://kajaani.fi</a>.' in html
+
+
+def entry_ids(page: str) -> list[str]:
+    return re.findall(r'<tr><td><a href="/knowledge/([a-z0-9_]+)">', page)
+
+
+def test_knowledge_is_searched_filtered_and_paged(client: TestClient, core: Core) -> None:
+    login(client)
+    first = client.get("/knowledge").text
+    assert len(entry_ids(first)) == KNOWLEDGE_PAGE < len(core.knowledge.entries)
+    assert 'rel="next"' in first
+    second = client.get("/knowledge?page=2").text
+    assert not set(entry_ids(first)) & set(entry_ids(second))
+    sotkamo = entry_ids(client.get("/knowledge?municipality=Sotkamo").text)
+    assert "integration_plan_sotkamo" in sotkamo
+    assert all(core.knowledge.entry(id_).municipality == "Sotkamo" for id_ in sotkamo)  # type: ignore[union-attr]
+    marjo = entry_ids(client.get("/knowledge?q=Marjo+Leinonen").text)
+    assert "integration_plan_sotkamo" in marjo
+    assert "service_point" not in marjo
+    topic = entry_ids(client.get("/knowledge?topic=service_point").text)
+    assert topic == [entry.id for entry in core.knowledge.entries if entry.intent == "service_point"]
+    language = next(iter(core.translations))
+    status = next(iter(core.translations[language].values())).status
+    wanted = [
+        entry.id
+        for entry in core.knowledge.entries
+        if (t := core.translations[language].get(entry.id)) and t.status == status
+    ]
+    assert entry_ids(client.get(f"/knowledge?language={language}&status={status}").text) == wanted[:KNOWLEDGE_PAGE]
+    missing = entry_ids(client.get(f"/knowledge?language={language}&status=missing").text)
+    assert not set(missing) & set(core.translations[language])
+    assert entry_ids(client.get("/knowledge?q=no-such-words-anywhere").text) == []
+
+
+def test_an_entry_page_shows_its_translations_side_by_side(client: TestClient, core: Core) -> None:
+    login(client)
+    page = client.get("/knowledge/integration_plan_sotkamo").text
+    cards = re.findall(r'<section lang="([a-z]+)"', page.split('id="translations"')[1])
+    assert cards[:2] == ["fi", "en"]
+    assert set(cards) == {"fi", "en", *core.translations} | set(CATALOG_LANGUAGES)
+    assert "Marjo Leinonen" in page
+    assert client.get("/knowledge/no_such_entry").status_code == 404

@@ -16,6 +16,7 @@ from bot.store import Store
 from bot.tooling.check import check_report
 from bot.web.app import create_app
 from bot.web.auth import hash_password
+from bot.web.views import KNOWLEDGE_PAGE
 from bot.web.words import LANGUAGE_COOKIE
 from tests.conftest import ROOT, TODAY
 
@@ -130,9 +131,11 @@ def test_answers_are_escaped_in_the_page(client: TestClient) -> None:
 def test_knowledge_lists_entries_gaps_translations_and_check(client: TestClient, core: Core) -> None:
     login(client)
     page = client.get("/knowledge").text
-    assert page.count("<tr><td>") >= len(core.knowledge.entries)
-    assert "council e-mail address not in the sources" in page
+    assert page.count('<tr><td><a href="/knowledge/') == min(KNOWLEDGE_PAGE, len(core.knowledge.entries))
     assert "opastin check" in page
+    gap = "council e-mail address not in the sources"
+    entry = next(entry for entry in core.knowledge.entries if gap in entry.gaps)
+    assert gap in client.get(f"/knowledge/{entry.id}").text
 
 
 def test_statistics_plot_and_export_what_was_asked(client: TestClient, store: Store, core: Core) -> None:

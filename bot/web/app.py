@@ -65,6 +65,7 @@ def create_app(
         Route("/language", console.language, methods=["POST"]),
         Route("/try", console.try_question, methods=["GET", "POST"]),
         Route("/knowledge", console.knowledge),
+        Route("/knowledge/{entry}", console.knowledge_entry),
         Route("/stats", console.stats),
         Route("/stats.csv", console.stats_csv),
         Route("/unanswered", console.unanswered),

@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import date
 from functools import partial
+from math import ceil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.numbers import format_percent
 from starlette.requests import Request
@@ -28,7 +30,9 @@ from ..channels.telegram.staffdesk import send_answer
 from ..cleantext import clean
 from ..core import Core, State
 from ..languages import SUPPORTED
+from ..project.knowledge import Entry
 from ..project.texts import StaffTexts
+from ..project.translations import CATALOG_LANGUAGES
 from ..reload import fingerprint
 from ..store import BREAKDOWNS
 from .auth import csrf_ok, csrf_token, verify_password
@@ -40,6 +44,10 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOW_CONFIDENCE = 0.5
 #: The columns of the translation table after its language.
 TRANSLATION_STATUSES = ("reviewed", "draft", "outdated", "missing")
+#: The knowledge page's filters (query parameters): a search, then the four lists.
+KNOWLEDGE_FILTERS = ("q", "municipality", "topic", "language", "status")
+#: Entries on one knowledge page.
+KNOWLEDGE_PAGE = 20
 #: How long a browser keeps its choice of page language.
 LANGUAGE_COOKIE_DAYS = 365
 #: A row of the translation table: language, reviewed, draft, outdated, missing.
@@ -170,22 +178,59 @@ class Console:
         return self._checked[1], self._checked[2]
 
     async def knowledge(self, request: Request) -> Response:
+        """The entries, searched and filtered, a page of them at a time, with the editors' checks."""
         problems, table = self._check()
-        statuses = {
-            entry.id: {
-                language: t.status for language, by_id in self.core.translations.items() if (t := by_id.get(entry.id))
-            }
-            for entry in self.core.knowledge.entries
-        }
+        asked = {name: request.query_params.get(name, "") for name in KNOWLEDGE_FILTERS}
+        statuses = self._statuses()
+        found = [entry for entry in self.core.knowledge.entries if _wanted(entry, asked, statuses[entry.id], self)]
+        pages = max(1, ceil(len(found) / KNOWLEDGE_PAGE))
+        wanted = request.query_params.get("page", "1")
+        number = min(int(wanted), pages) if wanted.isdigit() and int(wanted) > 0 else 1
+        shown = found[(number - 1) * KNOWLEDGE_PAGE : number * KNOWLEDGE_PAGE]
+        query = {name: value for name, value in asked.items() if value}
+        entries = self.core.knowledge.entries
         return self.page(
             request,
             "knowledge.html",
-            entries=self.core.knowledge.entries,
+            entries=shown,
+            found=len(found),
+            first=(number - 1) * KNOWLEDGE_PAGE + 1,
+            previous=urlencode({**query, "page": number - 1}) if number > 1 else None,
+            next=urlencode({**query, "page": number + 1}) if number < pages else None,
+            asked=asked,
+            municipalities=sorted({entry.municipality for entry in entries if entry.municipality}),
+            topics=sorted({entry.intent for entry in entries}),
+            languages=CATALOG_LANGUAGES,
             statuses=statuses,
             problems=problems,
             table=table,
             statuses_order=TRANSLATION_STATUSES,
         )
+
+    async def knowledge_entry(self, request: Request) -> Response:
+        """One entry with its translations side by side."""
+        entry = self.core.knowledge.entry(request.path_params["entry"])
+        if entry is None:
+            return self.error(request, 404, "console_error_no_entry")
+        translations = {language: by_id.get(entry.id) for language, by_id in self.core.translations.items()}
+        return self.page(
+            request,
+            "knowledge_entry.html",
+            entry=entry,
+            source=self.core.knowledge.sources.get(entry.source),
+            translations=[(language, translations.get(language)) for language in CATALOG_LANGUAGES],
+        )
+
+    def _statuses(self) -> dict[str, dict[str, str]]:
+        """Each entry's translation status in every catalog language ("missing" where there is none)."""
+        translations = self.core.translations
+        return {
+            entry.id: {
+                language: t.status if (t := translations.get(language, {}).get(entry.id)) else "missing"
+                for language in CATALOG_LANGUAGES
+            }
+            for entry in self.core.knowledge.entries
+        }
 
     async def stats(self, request: Request) -> Response:
         period = request.query_params.get("period", "day")
@@ -273,6 +318,28 @@ class Console:
 
     async def unanswered(self, request: Request) -> Response:
         return self.page(request, "unanswered.html", rows=self.store.unanswered(LOW_CONFIDENCE))
+
+
+def _wanted(entry: Entry, asked: dict[str, str], statuses: dict[str, str], console: Console) -> bool:
+    """Tell whether ``entry`` is among what the knowledge page's filters ask for."""
+    place = asked["municipality"]
+    if place and (entry.municipality or "-") != place:
+        return False
+    if asked["topic"] and entry.intent != asked["topic"]:
+        return False
+    language, status = asked["language"], asked["status"]
+    if language and status and statuses.get(language) != status:
+        return False
+    if status and not language and status not in statuses.values():
+        return False
+    words = asked["q"].casefold().strip()
+    if not words:
+        return True
+    texts = [entry.id, entry.intent, *entry.title.values(), *entry.text.values()]
+    for by_id in console.core.translations.values():
+        if translation := by_id.get(entry.id):
+            texts += [translation.title, translation.text]
+    return words in "\n".join(texts).casefold()
 
 
 def _local_path(path: str) -> bool:
