@@ -14,7 +14,7 @@
 | OPASTIN_SERVICE_EMAIL | the service point's mailbox: tickets also go there by e-mail (needs SMTP) | none |
 | OPASTIN_COUNCIL_EMAIL | the immigrant council's address: the council helper sends there (needs SMTP) | none |
 | OPASTIN_OFFICE_HOURS | when staff answer, e.g. `mon-fri 9-15`; outside them users are told so | none |
-| OPASTIN_STAFF_LANGUAGE | the language of ticket messages, the staff group and the console (a browser may switch): `fi` or `en` | fi |
+| OPASTIN_STAFF_LANGUAGE | the language of ticket messages, the staff group and the console: `fi` or `en` | fi |
 | OPASTIN_TICKET_RETENTION_DAYS | days ticket texts are kept after closing; a ticket left open that long closes | 90 |
 | OPASTIN_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS, _CA_FILE | the SMTP server | none |
 """
