@@ -219,6 +219,32 @@ def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    store = Services.from_settings(Settings.from_env()).store
+    if store.staff_hash(args.name) is not None:
+        raise OpastinError(f"Staff account '{args.name}' exists; give it a new password: opastin staff password NAME.")
+    store.add_staff(args.name, _new_password(args, stdin))
+    stdout.write(f"Staff account '{args.name}' saved; sign in at the console (opastin web).\n")
+    return 0
+
+
+def _staff_password(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    store = Services.from_settings(Settings.from_env()).store
+    if store.staff_hash(args.name) is None:
+        raise OpastinError(f"No staff account '{args.name}'; create it: opastin staff add NAME.")
+    store.add_staff(args.name, _new_password(args, stdin))
+    stdout.write(f"New password saved for '{args.name}'; the account's console sessions have ended.\n")
+    return 0
+
+
+def _staff_remove(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    if not Services.from_settings(Settings.from_env()).store.remove_staff(args.name):
+        raise OpastinError(f"No staff account '{args.name}'; nothing was removed.")
+    stdout.write(f"Staff account '{args.name}' removed; its console sessions have ended.\n")
+    return 0
+
+
+def _new_password(args: argparse.Namespace, stdin: TextIO) -> str:
+    """The hash of a new password, read from stdin or asked twice (never from the command line)."""
     from .web.auth import hash_password
 
     if args.password_stdin:
@@ -229,9 +255,7 @@ def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             raise OpastinError("The passwords differ; nothing was saved.")
     if len(password) < 10:
         raise OpastinError("Use a password of at least 10 characters; nothing was saved.")
-    Services.from_settings(Settings.from_env()).store.add_staff(args.name, hash_password(password))
-    stdout.write(f"Staff account '{args.name}' saved; sign in at the console (opastin web).\n")
-    return 0
+    return hash_password(password)
 
 
 def _models(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -313,10 +337,16 @@ def parser() -> argparse.ArgumentParser:
     web.set_defaults(handler=_web)
     staff = commands.add_parser("staff", help="manage staff accounts of the web console")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
-    staff_add = staff_commands.add_parser("add", help="create a staff account (or set a new password)")
-    staff_add.add_argument("name")
-    staff_add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    staff_add.set_defaults(handler=_staff_add)
+    for name, handler, help_text in (
+        ("add", _staff_add, "create a staff account"),
+        ("password", _staff_password, "give a staff account a new password (its sessions end)"),
+        ("remove", _staff_remove, "remove a staff account (its sessions end)"),
+    ):
+        command = staff_commands.add_parser(name, help=help_text)
+        command.add_argument("name")
+        if handler is not _staff_remove:
+            command.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        command.set_defaults(handler=handler)
     models = commands.add_parser("models", help="list or install offline translation and speech models")
     models.add_argument("action", choices=("list", "install", "install-speech"))
     models.add_argument(

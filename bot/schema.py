@@ -88,3 +88,15 @@ def add_conversation_context(db: sqlite_utils.Database) -> None:
 def add_voice_answers(db: sqlite_utils.Database) -> None:
     """Per user: whether answers also come as voice messages (the /voice toggle)."""
     db.table("users").add_column("voice_answers", int)
+
+
+@migrations()
+def create_staff_sessions(db: sqlite_utils.Database) -> None:
+    """Console sessions kept server-side: the SHA-256 of the cookie's random id (the id itself is
+    never stored), the staff member (none before signing in), when it began, ends and was last
+    used, and its data (the CSRF token, the try page's conversation) as JSON."""
+    db.table("staff_sessions").create(
+        {"id": str, "staff": str, "created": str, "expires": str, "last_seen": str, "data": str}, pk="id"
+    )
+    db.table("staff_sessions").create_index(["staff"])
+    db.table("staff_sessions").create_index(["expires"])

@@ -11,9 +11,11 @@ write-ahead log is truncated after erasing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -288,9 +290,75 @@ class Store:
         return self.now().strftime("%Y-%m-%dT%H:%M")
 
     def add_staff(self, name: str, password_hash: str) -> None:
-        """Create or replace a staff account."""
+        """Create a staff account, or give it a new password: its sessions end either way."""
         row = {"name": name, "password_hash": password_hash, "created": self.now().date().isoformat()}
-        self._write(lambda: self.db.table("staff").upsert(row, pk="name"))
+
+        def add() -> None:
+            with self.db.conn:
+                self.db.execute("DELETE FROM staff_sessions WHERE staff = ?", [name])
+                self.db.table("staff").upsert(row, pk="name")
+
+        self._write(add)
+
+    def remove_staff(self, name: str) -> bool:
+        """Remove a staff account and end its sessions; whether there was one."""
+
+        def remove() -> bool:
+            with self.db.conn:
+                self.db.execute("DELETE FROM staff_sessions WHERE staff = ?", [name])
+                return bool(self.db.execute("DELETE FROM staff WHERE name = ?", [name]).rowcount)
+
+        return self._write(remove)
+
+    def create_session(self, staff: str | None, data: Mapping[str, Any], lifetime: timedelta) -> str:
+        """A new console session (expired ones are forgotten first); the random id for its cookie."""
+        token = secrets.token_urlsafe(32)
+        now = self.now()
+        row = {
+            "id": _session_key(token),
+            "staff": staff,
+            "created": now.isoformat(timespec="seconds"),
+            "expires": (now + lifetime).isoformat(timespec="seconds"),
+            "last_seen": now.isoformat(timespec="seconds"),
+            "data": json.dumps(dict(data)),
+        }
+
+        def create() -> None:
+            with self.db.conn:
+                self.db.execute("DELETE FROM staff_sessions WHERE expires <= ?", [row["created"]])
+                self.db.table("staff_sessions").insert(row)
+
+        self._write(create)
+        return token
+
+    def session(self, token: str, idle: timedelta) -> tuple[str | None, dict[str, Any]] | None:
+        """The staff member (None before signing in) and data of the session with id ``token``;
+        None once it expired, sat unused for ``idle``, ended, or its account is gone."""
+        now = self.now()
+        row = self.db.execute(
+            "SELECT s.staff, s.data FROM staff_sessions AS s LEFT JOIN staff AS a ON a.name = s.staff "
+            "WHERE s.id = ? AND s.expires > ? AND s.last_seen > ? AND (s.staff IS NULL OR a.name IS NOT NULL)",
+            [_session_key(token), now.isoformat(timespec="seconds"), (now - idle).isoformat(timespec="seconds")],
+        ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[1]) if row[1] else {}
+        return (None if row[0] is None else str(row[0])), (data if isinstance(data, dict) else {})
+
+    def touch_session(self, token: str, data: Mapping[str, Any] | None = None) -> None:
+        """Mark the session used now, with new ``data`` if given."""
+        seen, key = self.now().isoformat(timespec="seconds"), _session_key(token)
+        sql, params = "UPDATE staff_sessions SET last_seen = ? WHERE id = ?", [seen, key]
+        if data is not None:
+            sql, params = (
+                "UPDATE staff_sessions SET last_seen = ?, data = ? WHERE id = ?",
+                [seen, json.dumps(dict(data)), key],
+            )
+        self._write(lambda: self.db.execute(sql, params))
+
+    def end_session(self, token: str) -> None:
+        """End (forget) one session: its cookie opens nothing any more."""
+        self._write(lambda: self.db.execute("DELETE FROM staff_sessions WHERE id = ?", [_session_key(token)]))
 
     def staff_hash(self, name: str) -> str | None:
         """The password hash of staff member ``name``, if the account exists."""
@@ -328,3 +396,8 @@ class Store:
             return action()
         except sqlite3.Error as error:
             raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error
+
+
+def _session_key(token: str) -> str:
+    """What the store keeps of a session id: its SHA-256, so a copy of the file opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()

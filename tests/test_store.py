@@ -24,6 +24,7 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "create_tickets",
         "add_conversation_context",
         "add_voice_answers",
+        "create_staff_sessions",
     ]
 
 

@@ -1,2 +1,3 @@
-"""The staff web console: ``app.py`` (routes, session, guard), ``views.py`` (the pages),
-``auth.py`` (passwords, CSRF), ``plots.py`` (SVG charts), ``templates/``."""
+"""The staff web console: ``app.py`` (routes, guard), ``views.py`` (the pages),
+``auth.py`` (passwords, CSRF), ``sessions.py`` (sessions kept in the store), ``plots.py`` (SVG
+charts), ``templates/``."""

@@ -1,4 +1,4 @@
-"""The staff web console as an ASGI app: its routes, the signed session cookie, and a guard that
+"""The staff web console as an ASGI app: its routes, sessions kept in the store, and a guard that
 lets nobody but signed-in staff past the login page. Bound to 127.0.0.1 by default."""
 
 from __future__ import annotations
@@ -9,17 +9,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from telegram import Bot
 
 from ..app import Services
+from .sessions import StoreSessions
 from .views import Check, Console
-
-SESSION_COOKIE = "opastin_staff"
-
 
 #: Paths open to a browser without a signed-in staff member.
 OPEN_PATHS = ("/login", "/language")
@@ -72,16 +69,8 @@ def create_app(
         Route("/tickets", console.tickets),
         Route("/tickets/{number}", console.ticket, methods=["GET", "POST"]),
     ]
-    secret = settings.pseudonym_key() + b"console"
     middleware = [
-        Middleware(
-            SessionMiddleware,
-            secret_key=secret.hex(),
-            session_cookie=SESSION_COOKIE,
-            same_site="strict",
-            https_only=secure_cookies,
-            max_age=8 * 3600,
-        ),
+        Middleware(StoreSessions, store=services.store, https_only=secure_cookies),
         Middleware(_RequireStaff, refuse=lambda request: console.error(request, 403, "console_error_sign_in")),
     ]
     errors = {

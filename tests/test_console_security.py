@@ -1,0 +1,188 @@
+"""The console attacked: copied and minted session cookies, password guessing, a blocked server,
+framing and DNS rebinding, weak accounts, disguised text. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from base64 import b64encode
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import itsdangerous
+import pytest
+from starlette.testclient import TestClient
+
+from bot.app import Services
+from bot.cli import main
+from bot.core import Core
+from bot.settings import Settings
+from bot.store import Store
+from bot.tooling.check import check_report
+from bot.web.app import create_app
+from bot.web.auth import hash_password
+from bot.web.words import LANGUAGE_COOKIE
+from tests.conftest import ROOT, TODAY
+from tests.test_web import PASSWORD, csrf, login
+
+SECRET = "console-security-test"
+SESSION_COOKIE = "opastin_staff"
+START = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    """The store's time, moved on by the test."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    store = Store.in_dir(tmp_path)
+    store.now = clock
+    store.add_staff("aino", hash_password(PASSWORD))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def services(core: Core, store: Store, tmp_path: Path) -> Services:
+    return Services(Settings(data_dir=tmp_path, secret=SECRET), ROOT, cores=lambda: core, store=store)
+
+
+def browser(services: Services) -> TestClient:
+    client = TestClient(create_app(services, check_report, today=TODAY), base_url="http://127.0.0.1")
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    return client
+
+
+@pytest.fixture
+def client(services: Services) -> TestClient:
+    return browser(services)
+
+
+def signed_in(client: TestClient) -> str:
+    """Sign in as aino; the session cookie."""
+    login(client)
+    assert client.get("/try", follow_redirects=False).status_code == 200
+    return str(client.cookies[SESSION_COOKIE])
+
+
+def opens(services: Services, cookie: str) -> bool:
+    """Tell whether another browser holding only ``cookie`` gets a signed-in page."""
+    thief = browser(services)
+    thief.cookies.set(SESSION_COOKIE, cookie)
+    return thief.get("/try", follow_redirects=False).status_code == 200
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *argv: str, stdin: str = "") -> tuple[int, str]:
+    monkeypatch.setenv("OPASTIN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("OPASTIN_SECRET", SECRET)
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    out = io.StringIO()
+    try:
+        code = main(list(argv), stdin=io.StringIO(stdin), stdout=out)
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return code, out.getvalue()
+
+
+# 1. Sessions live in the store and can be ended.
+
+
+def test_the_cookie_holds_only_a_random_id_the_store_keeps_hashed(client: TestClient, store: Store) -> None:
+    cookie = signed_in(client)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie), "32 random bytes, nothing readable"
+    row = store.db.execute(
+        "SELECT staff, created, expires, last_seen FROM staff_sessions WHERE id = ?",
+        [hashlib.sha256(cookie.encode()).hexdigest()],
+    ).fetchone()
+    assert row == ("aino", "2026-12-02T12:00:00+00:00", "2026-12-02T20:00:00+00:00", "2026-12-02T12:00:00+00:00")
+    assert not list(store.db.execute("SELECT * FROM staff_sessions WHERE id = ?", [cookie]))
+
+
+def test_signing_in_starts_a_new_session(client: TestClient, services: Services) -> None:
+    client.get("/login")
+    before = client.cookies[SESSION_COOKIE]
+    after = signed_in(client)
+    assert before != after
+    assert not opens(services, before)
+
+
+def test_a_copied_cookie_opens_nothing_after_logout(client: TestClient, services: Services) -> None:
+    cookie = signed_in(client)
+    assert opens(services, cookie)
+    client.post("/logout", data={"csrf": csrf(client.get("/try").text)})
+    assert not opens(services, cookie)
+
+
+def test_a_new_password_ends_the_accounts_sessions(
+    client: TestClient, services: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cookie = signed_in(client)
+    code, out = run_cli(
+        monkeypatch, tmp_path, "staff", "password", "aino", "--password-stdin", stdin="a new one, long\n"
+    )
+    assert code == 0, out
+    assert not opens(services, cookie)
+    login(client, "a new one, long")
+    assert client.get("/try", follow_redirects=False).status_code == 200
+
+
+def test_removing_the_account_ends_its_sessions(
+    client: TestClient, services: Services, store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    cookie = signed_in(client)
+    assert run_cli(monkeypatch, tmp_path, "staff", "remove", "aino")[0] == 0
+    assert store.staff_hash("aino") is None
+    assert not opens(services, cookie)
+    assert run_cli(monkeypatch, tmp_path, "staff", "remove", "aino")[0] == 1, "no such account any more"
+
+
+def test_a_session_ends_after_eight_hours_and_after_two_idle(
+    client: TestClient, services: Services, clock: Clock
+) -> None:
+    cookie = signed_in(client)
+    for _ in range(4):  # used every 1 h 55 min: never idle too long
+        clock.now += timedelta(hours=1, minutes=55)
+        assert opens(services, cookie)
+    clock.now += timedelta(minutes=45)  # 8 h 25 min after signing in
+    assert not opens(services, cookie)
+    cookie = signed_in(client)
+    clock.now += timedelta(hours=2, minutes=1)
+    assert not opens(services, cookie)
+
+
+def old_style_cookie(services: Services, session: dict[str, str]) -> str:
+    """A session cookie as the console signed them before sessions moved to the store."""
+    secret = (services.settings.pseudonym_key() + b"console").hex()
+    return itsdangerous.TimestampSigner(secret).sign(b64encode(json.dumps(session).encode())).decode()
+
+
+@pytest.mark.parametrize("name", ["mallory", "aino"])
+def test_a_cookie_minted_with_the_secret_opens_nothing(services: Services, store: Store, name: str) -> None:
+    store.db.execute("DELETE FROM staff")  # "mallory" never was an account, "aino" is gone
+    assert not opens(services, old_style_cookie(services, {"staff": name, "csrf": "x"}))
+
+
+def test_staff_add_refuses_an_existing_name_and_password_an_unknown_one(
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    code, _ = run_cli(monkeypatch, tmp_path, "staff", "add", "aino", "--password-stdin", stdin="another password\n")
+    assert code == 1
+    assert (
+        run_cli(monkeypatch, tmp_path, "staff", "password", "eero", "--password-stdin", stdin="x" * 12 + "y\n")[0] == 1
+    )
+    assert store.staff_hash("eero") is None
