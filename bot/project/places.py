@@ -204,17 +204,26 @@ class Places:
             return self._match_without_linking_vowels(word_key)
         return None
 
+    @cached_property
+    def _long_forms(self) -> dict[int, dict[str, str]]:
+        """The Latin and Cyrillic keys of five letters or more, by length: key -> municipality."""
+        by_length: dict[int, dict[str, str]] = {}
+        for form, name, _ in self._keys["spaced"]:
+            if len(form) >= MIN_PREFIX:
+                by_length.setdefault(len(form), {}).setdefault(form, name)
+        return by_length
+
     def _match_without_linking_vowels(self, word_key: str) -> str | None:
         """The municipality whose name (five letters or more) the word begins with once one or
         two vowels it has between consonants are left out: "Kuhumo" for Kuhmo."""
         spots = [match.start() for match in _LINKING_VOWEL.finditer(word_key)]
         cuts = [{spot} for spot in spots] + [set(pair) for pair in combinations(spots, 2)]
-        variants = {"".join(char for index, char in enumerate(word_key) if index not in cut) for cut in cuts}
-        for form, name, _ in self._keys["spaced"]:
-            if len(form) >= MIN_PREFIX and any(
-                variant.startswith(form) and len(variant) - len(form) <= MAX_ENDING for variant in variants
-            ):
-                return name
+        for cut in cuts:
+            variant = "".join(char for index, char in enumerate(word_key) if index not in cut)
+            for length, forms in self._long_forms.items():
+                name = forms.get(variant[:length])
+                if name and len(variant) - length <= MAX_ENDING:
+                    return name
         return None
 
     def _search(self, run: str) -> str | None:
