@@ -1,4 +1,6 @@
 """The embedded classifier and Rasa side by side. Run: .venv/bin/python -m benchmarks.rasa
+(``--independent test``: instead, one half of tests/understanding/ through the same core with
+either ranker, scored as benchmarks.understanding scores it; the test half only to report.)
 
 Needs ./scripts/rasa setup. Both backends train from scratch on intents/ (each with an empty
 cache), start from their trained model and answer every held-out question of tests/heldout/
@@ -22,15 +24,19 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from benchmarks.understanding import ask_singles, by_language, load_singles, table
+from bot.app import load_core
+from bot.core import Core
 from bot.languages import SUPPORTED
 from bot.names import NLU_FALLBACK, OUT_OF_SCOPE
-from bot.nlu import FallbackRule
+from bot.nlu import NLU, FallbackRule, Ranking
 from bot.nlu.embedded import IntentClassifier
 from bot.nlu.rasa import RasaRanker
 from bot.paths import project_root
@@ -44,6 +50,7 @@ ROOT = project_root()
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 TOKEN = "benchmark-token"
 FALLBACK = "fallback"
+RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 WARM_UP = 20  # questions asked before timing: lazy model loads are start-up, not latency
 
 
@@ -159,28 +166,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_rasa(work: Path, questions: Sequence[Question]) -> Run:
-    """Export, train (an empty .rasa/cache), start `rasa run` and ask every question over HTTP."""
+def train_rasa(work: Path) -> float:
+    """Seconds to train Rasa NLU on the project exported to ``work``/project."""
     project = work / "project"
-    export_project(ROOT, project)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
-    run = Run("rasa")
+    start = time.perf_counter()
+    subprocess.run(
+        [str(RASA), "train", "nlu", "--config", str(project / "config.yml"), "--nlu", str(project / "data"),
+         "--domain", str(project / "domain.yml"), "--out", str(work / "models"), "--fixed-model-name", "opastin"],
+        cwd=work, env=RASA_ENV, capture_output=True, check=True,
+    )  # fmt: skip
+    return time.perf_counter() - start
 
-    def train() -> float:
-        start = time.perf_counter()
-        subprocess.run(
-            [str(RASA), "train", "nlu", "--config", str(project / "config.yml"), "--nlu", str(project / "data"),
-             "--domain", str(project / "domain.yml"), "--out", str(work / "models"), "--fixed-model-name", "opastin"],
-            cwd=work, env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        return time.perf_counter() - start
 
-    data = project / "data" / "nlu.yml"
-    original = data.read_text(encoding="utf-8")
-    data.write_text(original + "- intent: greet\n  examples: |\n    - moikka vaan kaikille\n", encoding="utf-8")
-    run.train_s = train()  # an empty .rasa/cache
-    data.write_text(original, encoding="utf-8")
-    run.retrain_s = train()  # one example less, .rasa/cache kept: as after an edit
+@contextmanager
+def rasa_server(work: Path) -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+    """`rasa run` on the model trained in ``work``: its URL, seconds to its first answer, process."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     start = time.perf_counter()
@@ -188,10 +188,27 @@ def run_rasa(work: Path, questions: Sequence[Question]) -> Run:
         server = subprocess.Popen(
             [str(RASA), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
              "--auth-token", TOKEN, "--model", str(work / "models" / "opastin.tar.gz")],
-            cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=work, env=RASA_ENV, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
-        run.start_s = wait_for_first_answer(url, server, start)
+        yield url, wait_for_first_answer(url, server, start), server
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def run_rasa(work: Path, questions: Sequence[Question]) -> Run:
+    """Export, train (an empty .rasa/cache), start `rasa run` and ask every question over HTTP."""
+    project = work / "project"
+    export_project(ROOT, project)
+    run = Run("rasa")
+    data = project / "data" / "nlu.yml"
+    original = data.read_text(encoding="utf-8")
+    data.write_text(original + "- intent: greet\n  examples: |\n    - moikka vaan kaikille\n", encoding="utf-8")
+    run.train_s = train_rasa(work)  # an empty .rasa/cache
+    data.write_text(original, encoding="utf-8")
+    run.retrain_s = train_rasa(work)  # one example less, .rasa/cache kept: as after an edit
+    with rasa_server(work) as (url, run.start_s, server):
         knowledge = embedded_classifier(work).knowledge
         warm = RasaRanker(url, TOKEN, 5.0, embedded_classifier(work), knowledge)
         for question in questions[:WARM_UP]:
@@ -207,10 +224,41 @@ def run_rasa(work: Path, questions: Sequence[Question]) -> Run:
             answers.append(Answer(parsed.ranking, parsed.municipality, ms))
         run.answers = tuple(answers)
         run.rss_mb = peak_rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     return run
+
+
+@dataclass
+class OnlyRasa:
+    """A Ranker that is Rasa's answer or an error: never the embedded fallback in disguise."""
+
+    rasa: RasaRanker
+
+    def rank(self, text: str, foreign: bool = False) -> Ranking:
+        """Rasa's ranking of ``text``."""
+        parsed = self.rasa.parse(text)
+        if parsed is None:
+            raise SystemExit(f"Rasa did not answer {text!r}")
+        return parsed.ranking
+
+
+def independent(split: str) -> None:
+    """One half of tests/understanding/ through the same core with either ranker: the embedded
+    classifier, or a Rasa server trained on the same intents (its municipality entity too)."""
+    core = load_core()
+    items = load_singles(split)
+    results = {"embedded": ask_singles(core, items)}
+    with tempfile.TemporaryDirectory(prefix="opastin-rasa-independent-") as folder:
+        work = Path(folder)
+        export_project(ROOT, work / "project")
+        train_rasa(work)
+        with rasa_server(work) as (url, _, _):
+            rasa = RasaRanker(url, TOKEN, 5.0, core.nlu.ranker, core.knowledge)
+            nlu = NLU(core.knowledge, core.nlu.detector, OnlyRasa(rasa), core.nlu.fallback, rasa.municipality)
+            on_rasa = Core(core.knowledge, core.texts, nlu, core.translations, core.translator, steering=core.steering)
+            results["rasa"] = ask_singles(on_rasa, items)
+    print(f"# Both backends on the {split} half of tests/understanding/ ({len(items)} single questions)")
+    for name, outcomes in results.items():
+        print("\n".join(table(f"{name}: single questions per language", by_language(outcomes))))
 
 
 def wait_for_first_answer(url: str, server: subprocess.Popen[bytes], start: float) -> float:
@@ -290,6 +338,9 @@ def main() -> None:
     """Train, start and ask both backends; print the tables."""
     if not RASA.is_file():
         raise SystemExit("benchmarks.rasa needs Rasa: run ./scripts/rasa setup first (RASA.md).")
+    if len(sys.argv) == 3 and sys.argv[1] == "--independent":
+        independent(sys.argv[2])
+        return
     questions = load_heldout()
     config = load_config(ROOT / "config.yml")
     rule = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))

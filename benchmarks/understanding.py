@@ -160,6 +160,15 @@ def grouped(outcomes: Iterable[Outcome], key: str, order: Sequence[str] = ()) ->
     return {name: groups[name] for name in names}
 
 
+def by_language(outcomes: Iterable[Outcome]) -> dict[str, list[Outcome]]:
+    """Outcomes per supported language, the languages beyond the 18 together as "other"."""
+    groups = [
+        replace(o, item={**o.item, "group": o.item["lang"] if o.item["lang"] in SUPPORTED else "other"})
+        for o in outcomes
+    ]
+    return grouped(groups, "group", [*SUPPORTED, "other"])
+
+
 def failures(outcomes: Iterable[Outcome]) -> list[str]:
     """One line per wrong answer, wrong municipality or wrong language: what was asked and got."""
     lines = []
@@ -256,14 +265,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     singles = ask_singles(core, load_singles(args.split))
     conversations = [run_conversation(core, c) for c in load_conversations(args.split)]
     turns = [outcome for conversation in conversations for outcome in conversation]
-    groups = [
-        replace(o, item={**o.item, "group": o.item["lang"] if o.item["lang"] in SUPPORTED else "other"})
-        for o in singles
-    ]
-    by_language = grouped(groups, "group", [*SUPPORTED, "other"])  # fmt: skip
     lines = [f"# Understanding: the {args.split} half of tests/understanding/"]
     lines.append(f"{len(singles)} single questions, {len(conversations)} conversations ({len(turns)} turns)")
-    lines += table("Single questions per language (other: languages beyond the 18)", by_language)
+    lines += table("Single questions per language (other: languages beyond the 18)", by_language(singles))
     lines += table("Single questions per kind", grouped(singles, "kind"))
     lines += table("Conversation turns per kind", grouped(turns, "kind"))
     whole = [all(o.right for o in conversation) for conversation in conversations]
