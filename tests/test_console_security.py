@@ -7,13 +7,16 @@ import hashlib
 import io
 import json
 import re
+import threading
 from base64 import b64encode
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import itsdangerous
 import pytest
+import uvicorn
 from starlette.testclient import TestClient
 
 from bot.app import Services
@@ -22,10 +25,12 @@ from bot.core import Core
 from bot.settings import Settings
 from bot.store import Store
 from bot.tooling.check import check_report
+from bot.web import auth
 from bot.web.app import create_app
 from bot.web.auth import hash_password
 from bot.web.words import LANGUAGE_COOKIE
 from tests.conftest import ROOT, TODAY
+from tests.test_browser import free_port
 from tests.test_web import PASSWORD, csrf, login
 
 SECRET = "console-security-test"
@@ -186,3 +191,120 @@ def test_staff_add_refuses_an_existing_name_and_password_an_unknown_one(
         run_cli(monkeypatch, tmp_path, "staff", "password", "eero", "--password-stdin", stdin="x" * 12 + "y\n")[0] == 1
     )
     assert store.staff_hash("eero") is None
+
+
+# 2. Password guessing is throttled per account and per address.
+
+
+def try_password(client: TestClient, password: str, name: str = "aino") -> int:
+    token = csrf(client.get("/login").text)
+    response = client.post("/login", data={"csrf": token, "name": name, "password": password}, follow_redirects=False)
+    return response.status_code
+
+
+def test_after_five_failures_each_try_waits_twice_as_long(client: TestClient, clock: Clock) -> None:
+    assert [try_password(client, f"guess {n}") for n in range(5)] == [401] * 5
+    assert try_password(client, PASSWORD) == 429, "the right password waits its turn too"
+    page = client.post("/login", data={"csrf": csrf(client.get("/login").text), "name": "aino", "password": "x"}).text
+    assert "Too many wrong tries. Try again in 1 s." in page
+    clock.now += timedelta(seconds=1)
+    assert try_password(client, "guess 6") == 401
+    assert try_password(client, PASSWORD) == 429
+    clock.now += timedelta(seconds=2)
+    assert try_password(client, PASSWORD) == 303
+
+
+def test_twenty_failures_lock_the_account_for_fifteen_minutes(client: TestClient, clock: Clock) -> None:
+    for failures in range(1, 21):
+        assert try_password(client, f"guess {failures}") == 401
+        if failures >= 5 and failures < 20:  # each back-off waited out: 1 s, 2 s, 4 s ... at most 15 min
+            clock.now += timedelta(seconds=min(2 ** (failures - 5), 900))
+    clock.now += timedelta(minutes=14, seconds=59)
+    assert try_password(client, PASSWORD) == 429
+    assert "Try again in 1 s." in client.post("/login", data={"csrf": csrf(client.get("/login").text)}).text
+    clock.now += timedelta(seconds=1)
+    assert try_password(client, PASSWORD) == 303
+
+
+def test_one_address_guessing_many_accounts_is_throttled(client: TestClient) -> None:
+    assert [try_password(client, "password123", name=f"user{n}") for n in range(5)] == [401] * 5
+    assert try_password(client, PASSWORD) == 429, "the address waits, whichever account it tries"
+
+
+def test_failures_are_logged_without_the_password(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="bot.web.auth"):
+        try_password(client, "my secret guess")
+    assert "'aino'" in caplog.text
+    assert "my secret guess" not in caplog.text
+
+
+# 3. Password checks run off the event loop, a few at a time.
+
+
+class GatedHasher:
+    """The real argon2 hasher, each check held at a gate until the test opens it: a check in
+    progress is then certain, and which request finishes first is the server's doing alone."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.gate = threading.Event()
+        self.changed = threading.Condition()
+        self.running = 0
+        self.most = 0
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self.changed:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.changed.notify_all()
+        self.gate.wait(60)
+        try:
+            return bool(self.real.verify(stored, password))  # type: ignore[attr-defined]
+        finally:
+            with self.changed:
+                self.running -= 1
+
+
+def test_pages_are_served_while_sixteen_wrong_logins_are_checked(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hasher = GatedHasher(auth._hasher)
+    monkeypatch.setattr(auth, "_hasher", hasher)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(services, check_report, today=TODAY), host="127.0.0.1", port=port, log_level="error")
+    )
+    serving = threading.Thread(target=server.run, daemon=True)
+    serving.start()
+    url = f"http://127.0.0.1:{port}"
+    while not server.started:
+        serving.join(0.05)
+    finished: list[str] = []
+
+    def guess(n: int) -> None:
+        # 16 attackers: each its own address (127.0.0.2 ...) and account, so no throttle applies
+        with httpx.Client(base_url=url, transport=httpx.HTTPTransport(local_address=f"127.0.0.{n + 2}")) as one:
+            token = csrf(one.get("/login").text)
+            status = one.post("/login", data={"csrf": token, "name": f"guess{n}", "password": "wrong"}).status_code
+            finished.append(f"login {status}")
+
+    def page() -> None:
+        finished.append(f"page {httpx.get(f'{url}/login', timeout=60).status_code}")
+
+    logins = [threading.Thread(target=guess, args=(n,)) for n in range(16)]
+    try:
+        for login_thread in logins:
+            login_thread.start()
+        with hasher.changed:
+            hasher.changed.wait_for(lambda: hasher.running == auth.CHECKS_AT_ONCE, timeout=60)
+        reader = threading.Thread(target=page)
+        reader.start()
+        reader.join(30)
+    finally:
+        hasher.gate.set()
+        for thread in logins:
+            thread.join(60)
+        server.should_exit = True
+        serving.join(10)
+    assert finished == ["page 200"] + ["login 401"] * 16
+    assert hasher.most == auth.CHECKS_AT_ONCE, "at most two argon2 checks at once"

@@ -1,14 +1,26 @@
-"""Staff sign-in: argon2 password hashes, and the CSRF token every form of the console carries."""
+"""Staff sign-in: argon2 password hashes checked off the event loop, a few at a time, password
+guessing throttled, and the CSRF token every form of the console carries."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections.abc import Callable
+from datetime import timedelta
 
+import anyio.to_thread
+from anyio import CapacityLimiter
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.requests import Request
 
+from .throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
+#: Password checks at a time (argon2 takes a core and 64 MiB each); the others wait their turn in
+#: a thread's queue while the event loop goes on serving pages.
+CHECKS_AT_ONCE = 2
 
 
 def hash_password(password: str) -> str:
@@ -25,6 +37,33 @@ def verify_password(stored: str | None, password: str) -> bool:
 
 
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class SignIn:
+    """Checks a name and password: throttled per account and client address, off the loop."""
+
+    def __init__(self, staff_hash: Callable[[str], str | None], throttle: LoginThrottle) -> None:
+        self.staff_hash = staff_hash
+        self.throttle = throttle
+        self._checks: CapacityLimiter | None = None
+
+    async def attempt(self, name: str, password: str, address: str) -> timedelta | bool:
+        """True when ``password`` is ``name``'s, False when not, or how long to wait before the
+        next try (the password then unchecked). Failures are logged without the password."""
+        keys = (("account", name.casefold()), ("address", address))
+        wait = self.throttle.wait(keys)
+        if wait > timedelta(0):
+            log.warning("console sign-in refused, too many failures: account %r from %s", name[:64], address)
+            return wait
+        self.throttle.start(keys)
+        if self._checks is None:  # made on first use, inside the server's event loop
+            self._checks = CapacityLimiter(CHECKS_AT_ONCE)
+        stored = self.staff_hash(name)
+        if await anyio.to_thread.run_sync(verify_password, stored, password, limiter=self._checks):
+            self.throttle.succeeded(*keys)
+            return True
+        log.warning("console sign-in failed: account %r from %s", name[:64], address)
+        return False
 
 
 def csrf_token(request: Request) -> str:

@@ -11,7 +11,7 @@ import io
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from math import ceil
 from pathlib import Path
@@ -35,9 +35,10 @@ from ..project.texts import StaffTexts
 from ..project.translations import CATALOG_LANGUAGES
 from ..reload import fingerprint
 from ..store import BREAKDOWNS
-from .auth import csrf_ok, csrf_token, verify_password
+from .auth import SignIn, csrf_ok, csrf_token
 from .plots import rate_line, stacked_bars
 from .stats import PERIODS, counts, fallback_rates, period_label, value_label
+from .throttle import LoginThrottle
 from .words import LANGUAGE_COOKIE, linked, page_words, written_date, written_time
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -73,6 +74,7 @@ class Console:
         self.store = services.store
         self.root = services.root
         self.today = today
+        self.sign_in = SignIn(self.store.staff_hash, LoginThrottle(lambda: self.store.now()))
 
     @property
     def core(self) -> Core:
@@ -118,8 +120,13 @@ class Console:
         if not csrf_ok(request, form.get("csrf")):
             return self.expired(request)
         name, password = str(form.get("name", "")), str(form.get("password", ""))
-        if not verify_password(self.store.staff_hash(name), password):
-            return self.page(request, "login.html", status=401, error=True, name=name)
+        signed_in = await self.sign_in.attempt(name, password, request.client.host if request.client else "-")
+        if signed_in is False:
+            error = self.words(request).get("console_login_wrong")
+            return self.page(request, "login.html", status=401, error=error, name=name)
+        if signed_in is not True:
+            error = self.words(request).get("console_login_wait", wait=_wait(signed_in))
+            return self.page(request, "login.html", status=429, error=error, name=name)
         request.session.clear()
         request.session.update(staff=name, csrf=secrets.token_urlsafe(24))
         return RedirectResponse("/try", status_code=303)
@@ -340,6 +347,12 @@ def _wanted(entry: Entry, asked: dict[str, str], statuses: dict[str, str], conso
         if translation := by_id.get(entry.id):
             texts += [translation.title, translation.text]
     return words in "\n".join(texts).casefold()
+
+
+def _wait(wait: timedelta) -> str:
+    """A wait as staff read it: ``8 s``, ``15 min``."""
+    seconds = ceil(wait.total_seconds())
+    return f"{seconds} s" if seconds < 60 else f"{ceil(seconds / 60)} min"
 
 
 def _local_path(path: str) -> bool:
