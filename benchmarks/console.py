@@ -37,7 +37,7 @@ def main() -> None:
         for question in load_heldout():
             store.record_question("someone", question.text, core.reply(State(), question.text))
         services = Services(Settings(data_dir=Path(data), secret="b"), project_root(), cores=lambda: core, store=store)
-        client = TestClient(create_app(services, check_report))
+        client = TestClient(create_app(services, check_report), base_url="http://127.0.0.1")
         token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
         assert token
         client.post("/login", data={"csrf": token.group(1), "name": "bench", "password": "benchmark password"})

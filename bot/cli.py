@@ -209,11 +209,12 @@ def _translations(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> in
 def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     import uvicorn
 
-    from .web.app import create_app
+    from .web.app import console_hosts, create_app
 
     settings = Settings.from_env()
     configure_logging(settings)
-    app = create_app(Services.from_settings(settings), check_report, secure_cookies=args.secure_cookies)
+    hosts = console_hosts(settings.console_hosts, args.host)
+    app = create_app(Services.from_settings(settings), check_report, secure_cookies=args.secure_cookies, hosts=hosts)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

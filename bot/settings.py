@@ -15,6 +15,7 @@
 | OPASTIN_COUNCIL_EMAIL | the immigrant council's address: the council helper sends there (needs SMTP) | none |
 | OPASTIN_OFFICE_HOURS | when staff answer, e.g. `mon-fri 9-15`; outside them users are told so | none |
 | OPASTIN_STAFF_LANGUAGE | the language of ticket messages, the staff group and the console: `fi` or `en` | fi |
+| OPASTIN_CONSOLE_HOSTS | the console's host names, comma-separated; others are refused | where `opastin web` listens |
 | OPASTIN_TICKET_RETENTION_DAYS | days ticket texts are kept after closing; a ticket left open that long closes | 90 |
 | OPASTIN_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS, _CA_FILE | the SMTP server | none |
 """
@@ -55,6 +56,7 @@ class Settings:
     staff_language: str = "fi"
     ticket_retention_days: int = 90
     context_minutes: int = 30
+    console_hosts: tuple[str, ...] = ()
     environ: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -83,6 +85,7 @@ class Settings:
             staff_language=get("STAFF_LANGUAGE") or "fi",
             ticket_retention_days=_integer("OPASTIN_TICKET_RETENTION_DAYS", get("TICKET_RETENTION_DAYS"), 90),
             context_minutes=_integer("OPASTIN_CONTEXT_MINUTES", get("CONTEXT_MINUTES"), 30),
+            console_hosts=tuple(host.strip() for host in (get("CONSOLE_HOSTS") or "").split(",") if host.strip()),
             environ=values,
         )
 

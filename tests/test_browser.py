@@ -7,9 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import httpx
@@ -178,3 +180,40 @@ def test_a_long_word_widens_no_page_and_arabic_stands_on_the_right(console: str)
         page.click("#entries a")
         assert page.locator("#translations section").count() > 2
         page.screenshot(path=str(ARTIFACTS / "console" / "entry.png"), full_page=True)
+
+
+def test_another_page_of_the_same_site_cannot_frame_a_signed_in_page(console: str) -> None:
+    """A page on another port of the same machine is the same site: the SameSite cookie goes along
+    into its frame, so only frame-ancestors 'none' keeps a ticket from being closed by a click."""
+    framing = HTTPServer(("127.0.0.1", 0), _framing_page(f"{console}/tickets"))
+    threading.Thread(target=framing.serve_forever, daemon=True).start()
+    try:
+        with chromium() as page:
+            sign_in(page, console)
+            page.goto(f"{console}/tickets")
+            assert page.locator('form[action="/logout"]').count() == 1, "signed in"
+            page.goto(f"http://127.0.0.1:{framing.server_port}/")
+            page.wait_for_load_state("load")
+            framed = [frame for frame in page.frames if frame is not page.main_frame]
+            assert len(framed) == 1
+            assert framed[0].locator('form[action="/logout"]').count() == 0
+            assert "Opastin" not in framed[0].content()
+    finally:
+        framing.shutdown()
+        framing.server_close()
+
+
+def _framing_page(target: str) -> type[BaseHTTPRequestHandler]:
+    class Framing(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = f'<!doctype html><title>other</title><iframe src="{target}"></iframe>'.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Framing

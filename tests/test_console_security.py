@@ -9,7 +9,7 @@ import json
 import re
 import threading
 from base64 import b64encode
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,12 +21,13 @@ from starlette.testclient import TestClient
 
 from bot.app import Services
 from bot.cli import main
-from bot.core import Core
+from bot.core import Core, State
+from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.store import Store
 from bot.tooling.check import check_report
 from bot.web import auth
-from bot.web.app import create_app
+from bot.web.app import console_hosts, create_app
 from bot.web.auth import hash_password
 from bot.web.words import LANGUAGE_COOKIE
 from tests.conftest import ROOT, TODAY
@@ -308,3 +309,68 @@ def test_pages_are_served_while_sixteen_wrong_logins_are_checked(
         serving.join(10)
     assert finished == ["page 200"] + ["login 401"] * 16
     assert hasher.most == auth.CHECKS_AT_ONCE, "at most two argon2 checks at once"
+
+
+# 4. Headers on every response; other host names refused.
+
+TEMPLATES = ROOT / "bot" / "web" / "templates"
+
+
+def assert_guarded(headers: Mapping[str, str]) -> None:
+    policy = headers["content-security-policy"]
+    for rule in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"):
+        assert rule in policy
+    assert "unsafe-inline" not in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cache-control"] == "no-store"
+
+
+def test_every_page_and_download_carries_the_security_headers(client: TestClient, store: Store) -> None:
+    number = store.open_ticket("someone", 42, "ar", None)
+    assert_guarded(client.get("/login").headers)
+    assert_guarded(client.get("/try", follow_redirects=False).headers)  # the redirect to /login
+    signed_in(client)
+    for path in ("/try", "/knowledge", "/stats", "/stats.csv", "/unanswered", "/tickets", f"/tickets/{number}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_guarded(response.headers)
+    assert_guarded(client.get("/no-such-page").headers)
+    stylesheet = client.get("/static/console.css")
+    assert stylesheet.headers["content-type"].startswith("text/css")
+    assert "frame-ancestors 'none'" in stylesheet.headers["content-security-policy"]
+
+
+def test_no_template_has_inline_script_style_or_handlers() -> None:
+    for template in TEMPLATES.glob("*.html"):
+        html = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html, re.IGNORECASE), template.name
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=|javascript:", html, re.IGNORECASE), template.name
+
+
+def test_the_statistics_charts_have_no_inline_style(client: TestClient, store: Store, core: Core) -> None:
+    store.record_question("someone", "Where is Kajaani Info?", core.reply(State(), "Where is Kajaani Info?"))
+    signed_in(client)
+    page = client.get("/stats").text
+    assert "<svg" in page
+    assert not re.search(r"\sstyle=|<style", page)
+
+
+def test_a_request_for_another_host_name_is_refused(services: Services) -> None:
+    cookie = signed_in(browser(services))
+    rebound = TestClient(create_app(services, check_report, today=TODAY), base_url="http://attacker.example:8080")
+    rebound.cookies.set(SESSION_COOKIE, cookie)
+    for path in ("/login", "/try", "/stats.csv"):
+        response = rebound.get(path, follow_redirects=False)
+        assert response.status_code == 400, path
+        assert "aino" not in response.text
+    assert browser(services).get("/login", headers={"host": "localhost:8080"}).status_code == 200
+
+
+def test_the_console_answers_to_its_configured_names_else_the_address_it_listens_on() -> None:
+    settings = Settings.from_env({"OPASTIN_CONSOLE_HOSTS": "konsoli.example.fi, 10.0.0.5"}, dotenv=None)
+    assert console_hosts(settings.console_hosts, "0.0.0.0") == ("konsoli.example.fi", "10.0.0.5")
+    assert console_hosts((), "127.0.0.1") == ("127.0.0.1", "localhost", "::1")
+    assert console_hosts((), "10.0.0.5") == ("10.0.0.5",)
+    with pytest.raises(ConfigError, match="OPASTIN_CONSOLE_HOSTS"):
+        console_hosts((), "0.0.0.0")

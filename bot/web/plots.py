@@ -123,5 +123,5 @@ def _svg(parts: list[str], title: str, legend: str) -> str:
     height = HEIGHT + ceil(lines / LEGEND_COLUMNS) * LEGEND_LINE + 4
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width: {WIDTH}px">{"".join(parts)}{legend}</svg>'
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" class="chart">{"".join(parts)}{legend}</svg>'
     )
