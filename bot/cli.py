@@ -220,6 +220,10 @@ def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from .web.auth import name_problem
+
+    if problem := name_problem(args.name):
+        raise OpastinError(problem)
     store = Services.from_settings(Settings.from_env()).store
     if store.staff_hash(args.name) is not None:
         raise OpastinError(f"Staff account '{args.name}' exists; give it a new password: opastin staff password NAME.")
@@ -246,7 +250,7 @@ def _staff_remove(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> in
 
 def _new_password(args: argparse.Namespace, stdin: TextIO) -> str:
     """The hash of a new password, read from stdin or asked twice (never from the command line)."""
-    from .web.auth import hash_password
+    from .web.auth import hash_password, password_problem
 
     if args.password_stdin:
         password = stdin.readline().rstrip("\n")
@@ -254,8 +258,8 @@ def _new_password(args: argparse.Namespace, stdin: TextIO) -> str:
         password = getpass.getpass(f"Password for {args.name}: ")
         if getpass.getpass("Again: ") != password:
             raise OpastinError("The passwords differ; nothing was saved.")
-    if len(password) < 10:
-        raise OpastinError("Use a password of at least 10 characters; nothing was saved.")
+    if problem := password_problem(args.name, password):
+        raise OpastinError(problem)
     return hash_password(password)
 
 

@@ -153,8 +153,9 @@ class Handoff:
         lines += ["", staff.get("ticket_how_to_answer")]
         return "\n".join(lines)
 
-    def answer(self, number: str, finnish: str) -> StaffAnswer | None:
-        """A staff member's Finnish answer, for the user; None when the ticket is closed or gone."""
+    def answer(self, number: str, finnish: str, staff: str | None = None) -> StaffAnswer | None:
+        """A staff member's Finnish answer (``staff`` their console account), for the user; None
+        when the ticket is closed or gone."""
         ticket = self.store.ticket(number)
         if ticket is None or ticket["status"] != "open" or ticket["chat_id"] is None:
             return None
@@ -163,7 +164,7 @@ class Handoff:
         # Stored redacted like every text; the contacts the knowledge base publishes stay, since
         # the user's "Finnish original" button shows this copy.
         stored = redact(finnish, core.knowledge.public_facts)
-        message_id = self.store.add_ticket_message(number, "staff", stored, stored)
+        message_id = self.store.add_ticket_message(number, "staff", stored, stored, staff)
         texts = core.texts
         translated = self.translate(finnish, SOURCE_LANGUAGE, language)
         lines = [texts.get("staff_answer", language, ticket=number)]

@@ -100,3 +100,10 @@ def create_staff_sessions(db: sqlite_utils.Database) -> None:
     )
     db.table("staff_sessions").create_index(["staff"])
     db.table("staff_sessions").create_index(["expires"])
+
+
+@migrations()
+def add_ticket_staff(db: sqlite_utils.Database) -> None:
+    """Which staff member (their console account) wrote an answer and closed a ticket."""
+    db.table("ticket_messages").add_column("staff", str)
+    db.table("tickets").add_column("closed_by", str)

@@ -227,9 +227,19 @@ class Store:
         self._write(lambda: self.db.table("tickets").insert(row))
         return number
 
-    def add_ticket_message(self, number: str, author: str, original: str, finnish: str | None) -> int:
-        """Keep one message of a ticket (``author`` is "user" or "staff"); its id."""
-        row = {"ticket": number, "at": self._minute(), "author": author, "original": original, "finnish": finnish}
+    def add_ticket_message(
+        self, number: str, author: str, original: str, finnish: str | None, staff: str | None = None
+    ) -> int:
+        """Keep one message of a ticket (``author`` is "user" or "staff", ``staff`` the console
+        account that wrote it); its id."""
+        row = {
+            "ticket": number,
+            "at": self._minute(),
+            "author": author,
+            "original": original,
+            "finnish": finnish,
+            "staff": staff,
+        }
         table = self.db.table("ticket_messages")
         self._write(lambda: table.insert(row))
         return int(table.last_pk)  # type: ignore[arg-type]
@@ -263,9 +273,9 @@ class Store:
         rows = list(self.db.table("ticket_messages").rows_where("id = ?", [message_id]))
         return rows[0] if rows else None
 
-    def close_ticket(self, number: str) -> None:
-        """Close a ticket; the chat to answer in is forgotten."""
-        changes = {"status": "closed", "closed": self._minute(), "chat_id": None}
+    def close_ticket(self, number: str, by: str | None = None) -> None:
+        """Close a ticket (``by`` the console account that did); the chat to answer in is forgotten."""
+        changes = {"status": "closed", "closed": self._minute(), "chat_id": None, "closed_by": by}
         self._write(lambda: self.db.table("tickets").update(number, changes))
 
     def count(self, name: str) -> int:

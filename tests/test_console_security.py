@@ -374,3 +374,58 @@ def test_the_console_answers_to_its_configured_names_else_the_address_it_listens
     assert console_hosts((), "10.0.0.5") == ("10.0.0.5",)
     with pytest.raises(ConfigError, match="OPASTIN_CONSOLE_HOSTS"):
         console_hosts((), "0.0.0.0")
+
+
+# 5. Accounts: no blank names, no weak passwords; who answered and closed is kept.
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "why"),
+    [
+        ("", "a long staff password", "Give the account a name"),
+        ("   ", "a long staff password", "Give the account a name"),
+        (" eero", "a long staff password", "spaces at either end"),
+        ("ee\u202ero", "a long staff password", "control characters"),
+        ("eero", "short one", "at least 10 characters"),
+        ("eero", "aaaaaaaaaa", "one character repeated"),
+        ("eero", " " * 12, "one character repeated"),
+        ("eero", "Salasana123", "first ones guessed"),
+        ("eero", "qwertyuiop", "first ones guessed"),
+        ("eero", "eero the great", "the account's name"),
+    ],
+)
+def test_blank_names_and_weak_passwords_are_refused(
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    password: str,
+    why: str,
+) -> None:
+    code, _ = run_cli(monkeypatch, tmp_path, "staff", "add", name, "--password-stdin", stdin=password + "\n")
+    assert code == 1
+    assert why in capsys.readouterr().err
+    assert store.db.execute("SELECT name FROM staff").fetchall() == [("aino",)]
+
+
+def test_a_good_password_is_taken_and_replaced_only_by_a_good_one(
+    store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert (
+        run_cli(monkeypatch, tmp_path, "staff", "add", "eero", "--password-stdin", stdin="Kainuun kevät 2027\n")[0] == 0
+    )
+    before = store.staff_hash("eero")
+    code, _ = run_cli(monkeypatch, tmp_path, "staff", "password", "eero", "--password-stdin", stdin="salasana123\n")
+    assert (code, store.staff_hash("eero")) == (1, before)
+
+
+def test_the_ticket_says_who_closed_it(client: TestClient, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    number = store.open_ticket("someone", 42, "ar", None)
+    signed_in(client)
+    page = client.get(f"/tickets/{number}").text
+    with caplog.at_level("INFO", logger="bot.web.views"):
+        client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "confirmed"})
+    assert store.ticket(number)["closed_by"] == "aino"  # type: ignore[index]
+    assert f"ticket {number} closed in the console by aino" in caplog.text
+    assert "Closed by aino on 2 Dec 2026 14:00." in client.get(f"/tickets/{number}").text

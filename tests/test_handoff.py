@@ -367,6 +367,9 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
             assert 'id="confirm-close"' in asked.text
             assert store.tickets()[0]["status"] == "open", "closing asks to confirm first"
             client.post(f"/tickets/{number}", data={"csrf": csrf(page), "close": "confirmed"})
+            closed = client.get(f"/tickets/{number}").text
+            assert "<td>aino</td>" in closed, "the answer says who wrote it"
+            assert 'id="closed-by">Sulki aino' in closed
             return str(answered.text)
 
         notice = await asyncio.to_thread(work_in_console)
@@ -374,6 +377,8 @@ def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> 
         answer = await peer.wait_for_texts(USER, 4)
         assert "TERVETULOA MAANANTAINA." in answer[-1]
         assert store.tickets()[0]["status"] == "closed"
+        assert store.tickets()[0]["closed_by"] == "aino"
+        assert [m["staff"] for m in store.ticket_messages(number)] == [None, "aino"]
 
     with_staff(mt_core, tmp_path, scenario)
 

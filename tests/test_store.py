@@ -25,6 +25,7 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "add_conversation_context",
         "add_voice_answers",
         "create_staff_sessions",
+        "add_ticket_staff",
     ]
 
 

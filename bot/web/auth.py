@@ -7,6 +7,8 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from functools import cache
+from pathlib import Path
 
 import anyio.to_thread
 from anyio import CapacityLimiter
@@ -14,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.requests import Request
 
+from ..cleantext import clean
 from .throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,38 @@ _hasher = PasswordHasher()
 #: Password checks at a time (argon2 takes a core and 64 MiB each); the others wait their turn in
 #: a thread's queue while the event loop goes on serving pages.
 CHECKS_AT_ONCE = 2
+#: The shortest password an account may have, and the common ones it may not.
+MIN_PASSWORD = 10
+COMMON_PASSWORDS = Path(__file__).parent / "common_passwords.txt"
+#: The longest account name.
+MAX_NAME = 64
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an account's (for the one who runs ``opastin staff``), or None."""
+    if not name.strip():
+        return "Give the account a name; nothing was saved."
+    if clean(name, MAX_NAME) != name or len(name) > MAX_NAME:
+        return f"Use a name of at most {MAX_NAME} characters, without control characters or spaces at either end."
+    return None
+
+
+def password_problem(name: str, password: str) -> str | None:
+    """Why ``password`` is too weak for account ``name``, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"Use a password of at least {MIN_PASSWORD} characters; nothing was saved."
+    folded = password.casefold()
+    if len(set(folded)) == 1:
+        return "A password of one character repeated is guessed at once; nothing was saved."
+    if folded in _common_passwords() or name.casefold() in folded:
+        return "That password is among the first ones guessed (common, or the account's name); nothing was saved."
+    return None
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def hash_password(password: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
@@ -41,6 +42,7 @@ from .stats import PERIODS, counts, fallback_rates, period_label, value_label
 from .throttle import LoginThrottle
 from .words import LANGUAGE_COOKIE, linked, page_words, written_date, written_time
 
+log = logging.getLogger(__name__)
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 LOW_CONFIDENCE = 0.5
 #: The columns of the translation table after its language.
@@ -292,13 +294,15 @@ class Console:
             form = await request.form()
             if not csrf_ok(request, form.get("csrf")):
                 return self.expired(request)
+            staff = str(request.session["staff"])
             if form.get("close") == "confirmed":
-                self.store.close_ticket(number)
+                self.store.close_ticket(number, by=staff)
+                log.info("ticket %s closed in the console by %s", number, staff)
                 notice = words.get("console_closed")
             elif form.get("close"):
                 confirm_close = True
             else:
-                notice = words.get(await self._answer(number, clean(str(form.get("answer", "")))))
+                notice = words.get(await self._answer(number, clean(str(form.get("answer", ""))), staff))
             ticket = self.store.ticket(number) or ticket
         return self.page(
             request,
@@ -310,15 +314,16 @@ class Console:
             can_send=self.telegram is not None,
         )
 
-    async def _answer(self, number: str, finnish: str) -> str:
-        """Send a staff answer to the user; the key of what happened, for the staff's notice."""
+    async def _answer(self, number: str, finnish: str, staff: str) -> str:
+        """Send ``staff``'s answer to the user; the key of what happened, for the staff's notice."""
         if not finnish:
             return "console_write_answer"
         if self.telegram is None:
             return "console_no_telegram"
-        answer = self.handoff.answer(number, finnish)
+        answer = self.handoff.answer(number, finnish, staff)
         if answer is None:
             return "console_ticket_closed"
+        log.info("ticket %s answered in the console by %s", number, staff)
         async with self.telegram() as bot:
             await send_answer(bot, self.core.texts, CallbackSigner(self.settings.pseudonym_key()), answer)
         return "console_sent_translated" if answer.translated else "console_sent_finnish"
