@@ -16,7 +16,11 @@ MAX_INPUT = 4096
 #: Combining marks kept on one letter (Vietnamese and Thai need up to three).
 MAX_MARKS = 3
 _MARKS = frozenset({"Mn", "Me"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+#: Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they reorder what
+#: the reader sees, so a question can be made to read as something else.
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+_BIDI_CONTROL = re.compile(f"[{_BIDI}]")
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f{_BIDI}\ufeff\ufffe\uffff]")
 
 
 def clean(text: str, limit: int = MAX_INPUT) -> str:
@@ -28,6 +32,11 @@ def clean(text: str, limit: int = MAX_INPUT) -> str:
     text = unicodedata.normalize("NFC", text[:limit].replace("\t", " ").replace("\r", "\n"))
     text = _CONTROL.sub("", text)
     return _cap_marks(text).strip()
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` without the bidi controls ``clean`` removes (for showing stored text safely)."""
+    return _BIDI_CONTROL.sub("", text)
 
 
 def _cap_marks(text: str) -> str:

@@ -10,6 +10,7 @@ import re
 import threading
 from base64 import b64encode
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -429,3 +430,21 @@ def test_the_ticket_says_who_closed_it(client: TestClient, store: Store, caplog:
     assert store.ticket(number)["closed_by"] == "aino"  # type: ignore[index]
     assert f"ticket {number} closed in the console by aino" in caplog.text
     assert "Closed by aino on 2 Dec 2026 14:00." in client.get(f"/tickets/{number}").text
+
+
+# 6. Bidi controls in user text cannot disguise what it says.
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_in_user_text_are_neutralised_on_every_page(client: TestClient, store: Store, core: Core) -> None:
+    disguised = "Maksa tilille \u202eFI12 3456\u202c heti \u2067kiitos\u2069"
+    unanswered = replace(core.reply(State(), "What is the weather on Mars?"), fallback=True, confidence=0.1)
+    store.record_question("someone", disguised, unanswered)
+    number = store.open_ticket("someone", 42, "fi", None)
+    store.add_ticket_message(number, "user", disguised, disguised)
+    signed_in(client)
+    for path in ("/unanswered", f"/tickets/{number}"):
+        page = client.get(path).text
+        assert "heti" in page, path
+        assert not set(BIDI_CONTROLS) & set(page), path

@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.numbers import format_percent
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -28,7 +30,7 @@ from telegram import Bot
 from ..app import Services
 from ..channels.telegram.callbacks import CallbackSigner
 from ..channels.telegram.staffdesk import send_answer
-from ..cleantext import clean
+from ..cleantext import clean, without_bidi_controls
 from ..core import Core, State
 from ..languages import SUPPORTED
 from ..project.knowledge import Entry
@@ -43,7 +45,19 @@ from .throttle import LoginThrottle
 from .words import LANGUAGE_COOKIE, linked, page_words, written_date, written_time
 
 log = logging.getLogger(__name__)
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _shown(value: Any) -> Any:
+    """Every value a page shows, without bidi controls: stored user text cannot be made to read
+    as something else (the same characters ``clean`` keeps out of the core)."""
+    if isinstance(value, Markup):
+        return Markup(without_bidi_controls(str(value)))  # noqa: S704 - removing characters escapes nothing
+    return without_bidi_controls(value) if isinstance(value, str) else value
+
+
+TEMPLATES = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True, finalize=_shown)
+)
 LOW_CONFIDENCE = 0.5
 #: The columns of the translation table after its language.
 TRANSLATION_STATUSES = ("reviewed", "draft", "outdated", "missing")
