@@ -1,4 +1,4 @@
-"""The SQLite store: the only module that speaks SQL.
+"""The SQLite store: the only module that speaks SQL (with its console sessions in ``store_sessions.py``).
 
 It keeps the least: per pseudonymous user settings and state, per question its time, language,
 topic, confidence, fallback flag, municipality and the redacted text (for the retention period).
@@ -11,11 +11,9 @@ write-ahead log is truncated after erasing.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +25,7 @@ from .core import Reply, State
 from .errors import StoreError
 from .privacy import redact
 from .schema import migrations
+from .store_sessions import SessionRows
 
 _T = TypeVar("_T")
 DATABASE_FILE = "opastin.sqlite"
@@ -50,7 +49,7 @@ class UserSettings:
     voice_answers: bool = False
 
 
-class Store:
+class Store(SessionRows):
     """One SQLite file in WAL mode, migrated on open."""
 
     def __init__(
@@ -183,8 +182,9 @@ class Store:
         return self._write(delete)
 
     def purge_expired(self) -> int:
-        """Blank old question texts, forget old update ids, close tickets open for the ticket
-        retention period (their chat forgotten), blank the texts of tickets closed that long ago."""
+        """Blank old question texts, forget old update ids and ended console sessions, close tickets
+        open for the ticket retention period (their chat forgotten), blank the texts of tickets
+        closed that long ago."""
         cutoff = (self.now() - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M")
         ticket_cutoff = (self.now() - timedelta(days=self.ticket_retention_days)).strftime("%Y-%m-%dT%H:%M")
 
@@ -199,6 +199,9 @@ class Store:
                     "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL", [cutoff]
                 ).rowcount
                 self.db.execute("DELETE FROM handled_updates WHERE handled_at < ?", [cutoff])
+                self.db.execute(
+                    "DELETE FROM staff_sessions WHERE expires <= ?", [self.now().isoformat(timespec="seconds")]
+                )
                 blanked += self.db.execute(
                     "UPDATE ticket_messages SET original = NULL, finnish = NULL WHERE original IS NOT NULL "
                     "AND ticket IN (SELECT number FROM tickets WHERE status = 'closed' AND closed < ?)",
@@ -320,56 +323,6 @@ class Store:
 
         return self._write(remove)
 
-    def create_session(self, staff: str | None, data: Mapping[str, Any], lifetime: timedelta) -> str:
-        """A new console session (expired ones are forgotten first); the random id for its cookie."""
-        token = secrets.token_urlsafe(32)
-        now = self.now()
-        row = {
-            "id": _session_key(token),
-            "staff": staff,
-            "created": now.isoformat(timespec="seconds"),
-            "expires": (now + lifetime).isoformat(timespec="seconds"),
-            "last_seen": now.isoformat(timespec="seconds"),
-            "data": json.dumps(dict(data)),
-        }
-
-        def create() -> None:
-            with self.db.conn:
-                self.db.execute("DELETE FROM staff_sessions WHERE expires <= ?", [row["created"]])
-                self.db.table("staff_sessions").insert(row)
-
-        self._write(create)
-        return token
-
-    def session(self, token: str, idle: timedelta) -> tuple[str | None, dict[str, Any]] | None:
-        """The staff member (None before signing in) and data of the session with id ``token``;
-        None once it expired, sat unused for ``idle``, ended, or its account is gone."""
-        now = self.now()
-        row = self.db.execute(
-            "SELECT s.staff, s.data FROM staff_sessions AS s LEFT JOIN staff AS a ON a.name = s.staff "
-            "WHERE s.id = ? AND s.expires > ? AND s.last_seen > ? AND (s.staff IS NULL OR a.name IS NOT NULL)",
-            [_session_key(token), now.isoformat(timespec="seconds"), (now - idle).isoformat(timespec="seconds")],
-        ).fetchone()
-        if row is None:
-            return None
-        data = json.loads(row[1]) if row[1] else {}
-        return (None if row[0] is None else str(row[0])), (data if isinstance(data, dict) else {})
-
-    def touch_session(self, token: str, data: Mapping[str, Any] | None = None) -> None:
-        """Mark the session used now, with new ``data`` if given."""
-        seen, key = self.now().isoformat(timespec="seconds"), _session_key(token)
-        sql, params = "UPDATE staff_sessions SET last_seen = ? WHERE id = ?", [seen, key]
-        if data is not None:
-            sql, params = (
-                "UPDATE staff_sessions SET last_seen = ?, data = ? WHERE id = ?",
-                [seen, json.dumps(dict(data)), key],
-            )
-        self._write(lambda: self.db.execute(sql, params))
-
-    def end_session(self, token: str) -> None:
-        """End (forget) one session: its cookie opens nothing any more."""
-        self._write(lambda: self.db.execute("DELETE FROM staff_sessions WHERE id = ?", [_session_key(token)]))
-
     def staff_hash(self, name: str) -> str | None:
         """The password hash of staff member ``name``, if the account exists."""
         rows = list(self.db.table("staff").rows_where("name = ?", [name]))
@@ -406,8 +359,3 @@ class Store:
             return action()
         except sqlite3.Error as error:
             raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error
-
-
-def _session_key(token: str) -> str:
-    """What the store keeps of a session id: its SHA-256, so a copy of the file opens no session."""
-    return hashlib.sha256(token.encode()).hexdigest()

@@ -172,6 +172,16 @@ def test_a_session_ends_after_eight_hours_and_after_two_idle(
     assert not opens(services, cookie)
 
 
+def test_ended_sessions_are_forgotten_by_the_daily_purge(client: TestClient, store: Store, clock: Clock) -> None:
+    signed_in(client)
+    clock.now += timedelta(hours=7)
+    store.purge_expired()
+    assert store.db.execute("SELECT count(*) FROM staff_sessions").fetchone() == (1,)
+    clock.now += timedelta(hours=1)
+    store.purge_expired()
+    assert store.db.execute("SELECT count(*) FROM staff_sessions").fetchone() == (0,)
+
+
 def old_style_cookie(services: Services, session: dict[str, str]) -> str:
     """A session cookie as the console signed them before sessions moved to the store."""
     secret = (services.settings.pseudonym_key() + b"console").hex()
