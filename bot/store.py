@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -65,6 +66,9 @@ class Store(SessionRows):
         self.ticket_retention_days = ticket_retention_days
         self._silence = timedelta(minutes=context_minutes)
         self.now = now or (lambda: datetime.now(UTC))
+        # One connection, used by the bot's and the console's threads in one process: one writer
+        # at a time, or one's COMMIT would end the other's transaction.
+        self._writing = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False, isolation_level=None))
@@ -160,7 +164,7 @@ class Store(SessionRows):
     def transaction(self) -> Iterator[None]:
         """Writes that happen all or none: a crash in between leaves none of them."""
         try:
-            with self.db.atomic():
+            with self._writing, self.db.atomic():
                 yield
         except sqlite3.Error as error:
             raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error
@@ -307,7 +311,7 @@ class Store(SessionRows):
         row = {"name": name, "password_hash": password_hash, "created": self.now().date().isoformat()}
 
         def add() -> None:
-            with self.db.conn:
+            with self.db.atomic():
                 self.db.execute("DELETE FROM staff_sessions WHERE staff = ?", [name])
                 self.db.table("staff").upsert(row, pk="name")
 
@@ -317,7 +321,7 @@ class Store(SessionRows):
         """Remove a staff account and end its sessions; whether there was one."""
 
         def remove() -> bool:
-            with self.db.conn:
+            with self.db.atomic():
                 self.db.execute("DELETE FROM staff_sessions WHERE staff = ?", [name])
                 return bool(self.db.execute("DELETE FROM staff WHERE name = ?", [name]).rowcount)
 
@@ -356,6 +360,7 @@ class Store(SessionRows):
 
     def _write(self, action: Callable[[], _T]) -> _T:
         try:
-            return action()
+            with self._writing:
+                return action()
         except sqlite3.Error as error:
             raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error

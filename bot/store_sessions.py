@@ -37,7 +37,7 @@ class SessionRows:
         }
 
         def create() -> None:
-            with self.db.conn:
+            with self.db.atomic():
                 self.db.execute("DELETE FROM staff_sessions WHERE expires <= ?", [row["created"]])
                 self.db.table("staff_sessions").insert(row)
 

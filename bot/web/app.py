@@ -35,7 +35,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 HEADERS = (
     (
         b"content-security-policy",
-        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        b"default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; "
         b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     ),
     (b"x-content-type-options", b"nosniff"),

@@ -8,6 +8,7 @@ starts a new session (a new id), so an id seen before signing in is worth nothin
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -41,7 +42,7 @@ class StoreSessions:
         token = sent_token if found else ""
         staff, data = found or (None, {})
         session: dict[str, Any] = {**data, **({"staff": staff} if staff else {})}
-        before = dict(session)
+        before = json.loads(json.dumps(session))  # a deep copy: was anything changed, however deep
         scope["session"] = session
 
         async def send_saved(message: Any) -> None:
