@@ -40,13 +40,12 @@ from .project.conversation import Detail, Signals, Steering, names_another_topic
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
+from .speaking import SHORT_LETTERS, answer_language, settled
 
 log = logging.getLogger(__name__)
 
 #: Messages are read up to this many characters; the rest says nothing a short answer needs.
 MAX_CHARS = 1000
-#: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
-SHORT_LETTERS = 12
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
 _ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks", names.OTHER_AUTHORITY: names.OTHER_AUTHORITY}
@@ -117,6 +116,9 @@ class Core:
 
     def reply(self, state: State, text: str, heard_language: str | None = None) -> Reply:
         """Answer one message in ``state``; ``heard_language``: the language a spoken one was heard in."""
+        return settled(self._reply(state, text, heard_language), state)
+
+    def _reply(self, state: State, text: str, heard_language: str | None) -> Reply:
         cleaned = clean(text)
         question = cleaned  # what a person would be sent, in full
         notes = []
@@ -125,7 +127,8 @@ class Core:
             notes.append("long_message")
         understanding = self.nlu.understand(cleaned)
         signals = self.steering.read(cleaned, self.knowledge.without_municipalities)
-        state = replace(state, language=self._language(state, cleaned, understanding, signals, heard_language))
+        language = answer_language(state, cleaned, understanding.language, signals.language, heard_language)
+        state = replace(state, language=language)
         if signals.acknowledgement or signals.decline:
             key = "declined" if signals.decline else "acknowledged"
             return self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
@@ -203,16 +206,6 @@ class Core:
         if kind == TOPIC and value == EMERGENCY:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
-
-    def _language(self, state: State, text: str, nlu: Understanding, signals: Signals, heard: str | None) -> str | None:
-        if signals.language:
-            return signals.language
-        letters = sum(char.isalpha() for char in text)
-        if heard in SUPPORTED and not state.language_chosen and (letters < SHORT_LETTERS or nlu.language is None):
-            return heard
-        if state.language_chosen or nlu.language is None or (state.language and letters < SHORT_LETTERS):
-            return state.language
-        return nlu.language
 
     def _unsure(self, understanding: Understanding) -> bool:
         return self.nlu.fallback.is_fallback(understanding.ranking)

@@ -1,0 +1,46 @@
+"""Which language the bot speaks: each answer's, and the conversation's, which is always one of
+the 18 (``bot.languages.SUPPORTED``) or not yet known (English).
+
+A message in a language beyond the 18 (German, Tagalog...) gets its answer in English, with a
+line saying so, or machine-translated into that language where a model is installed; the
+conversation's language stays what it was, so a channel never stores such a code as the user's
+language and the next "ok" is answered as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .dialogue import Reply, State
+from .languages import FALLBACK_LANGUAGE, SUPPORTED
+
+#: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
+SHORT_LETTERS = 12
+
+
+def answer_language(
+    state: State, text: str, detected: str | None, requested: str | None, heard: str | None
+) -> str | None:
+    """The language to answer ``text`` in: the one the user asked for (``requested``: "in
+    English please"), else the one chosen, else the one detected or heard (a spoken message's,
+    by the speech model) unless the message is too short to tell; may be beyond the 18."""
+    if requested:
+        return requested
+    letters = sum(char.isalpha() for char in text)
+    if heard in SUPPORTED and not state.language_chosen and (letters < SHORT_LETTERS or detected is None):
+        return heard
+    if state.language_chosen or detected is None or (state.language and letters < SHORT_LETTERS):
+        return state.language
+    return detected
+
+
+def settled(reply: Reply, before: State) -> Reply:
+    """``reply`` with the conversation's language kept within the 18: an answer to a message in
+    another language leaves the language of ``before`` in the state, and says it is written in
+    English unless it was machine-translated into that language."""
+    language = reply.state.language
+    if language is None or language in SUPPORTED:
+        return reply
+    kept = before.language if before.language in SUPPORTED else None
+    written = reply.language if reply.translation == "machine" else FALLBACK_LANGUAGE
+    return replace(reply, language=written, state=replace(reply.state, language=kept))

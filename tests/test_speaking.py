@@ -1,0 +1,54 @@
+"""The conversation's language stays one of the 18: a message in another language (a detector
+that names Tagalog) is answered in English, with a line saying so, and changes nothing stored."""
+
+from __future__ import annotations
+
+from bot.core import Core, State
+from bot.languages import SUPPORTED
+from bot.nlu import NLU
+from bot.nlu.language import LanguageDetector
+from tests.conftest import FixedRanking
+
+
+class Tagalog(LanguageDetector):
+    """A detector that hears Tagalog in every message long enough to tell."""
+
+    def detect(self, text: str) -> str | None:
+        """Tagalog, as CLD2 names some Latin-script messages."""
+        return "tl" if sum(char.isalpha() for char in text) >= self.min_letters else None
+
+
+def tagalog_core(core: Core) -> Core:
+    """``core`` hearing Tagalog everywhere, every message ranked as the service point question."""
+    detector = Tagalog(core.knowledge, {**LanguageDetector.defaults})
+    nlu = NLU(core.knowledge, detector, FixedRanking((("service_point", 0.9),)), core.nlu.fallback)
+    return Core(core.knowledge, core.texts, nlu, {}, today=core.today, steering=core.steering)
+
+
+def test_a_language_beyond_the_18_is_answered_in_english_and_never_stored(core: Core) -> None:
+    tagalog = tagalog_core(core)
+    reply = tagalog.reply(State(), "Saan ang Kajaani Info at kailan ito bukas?")
+    entry = core.knowledge.entry("service_point")
+    assert entry is not None
+    assert (reply.topic, reply.language, reply.translation) == ("service_point", "en", "none")
+    assert entry.text["en"] in reply.text
+    assert core.texts.get("answer_in_english", "en") in reply.text, "said in a line"
+    assert reply.state.language is None
+
+
+def test_the_conversations_language_stays_after_a_message_in_another_language(core: Core) -> None:
+    tagalog = tagalog_core(core)
+    somali = State(language="so")
+    reply = tagalog.reply(somali, "Saan ang Kajaani Info at kailan ito bukas?")
+    assert reply.language == "en"
+    assert reply.state.language == "so"
+    short = tagalog.reply(reply.state, "ok")
+    assert short.language == "so"
+    assert short.state.language in SUPPORTED
+
+
+def test_a_stored_code_beyond_the_18_is_not_carried_on(core: Core) -> None:
+    tagalog = tagalog_core(core)
+    reply = tagalog.reply(State(language="tl"), "Saan ang Kajaani Info at kailan ito bukas?")
+    assert reply.language == "en"
+    assert reply.state.language is None
