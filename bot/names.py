@@ -72,3 +72,30 @@ def original_message_id(pressed: str) -> int | None:
     """The ticket message id of an original_action, else None (never an exception, whatever was pressed)."""
     value = pressed.removeprefix(_TICKET_ORIGINAL) if pressed.startswith(_TICKET_ORIGINAL) else ""
     return int(value) if value.isascii() and value.isdigit() and len(value) <= _MAX_ID_DIGITS else None
+
+
+# Feedback under an answer ---------------------------------------------------------------------
+
+_FEEDBACK = "fb"
+#: What a feedback button says of the answer, by the sign its action carries.
+HELPFUL, NOT_RIGHT = "helpful", "not_right"
+_VERDICTS = {"+": HELPFUL, "-": NOT_RIGHT}
+#: "Skip" under the question for one line about what was not right.
+FEEDBACK_SKIP: Final = "fb:skip"
+#: How the answered text got into its language (Core.localize), one letter a button can carry.
+TRANSLATION_LETTERS: Final = {"r": "reviewed", "d": "draft", "s": "source", "m": "machine", "n": "none"}
+
+
+def feedback_action(verdict: str, language: str, translation: str, entry: str) -> str:
+    """The action of a feedback button: ``fb:-:ar:d:service_point`` (not right, in Arabic, a draft)."""
+    sign = next(sign for sign, name in _VERDICTS.items() if name == verdict)
+    letter = next(letter for letter, name in TRANSLATION_LETTERS.items() if name == translation)
+    return f"{_FEEDBACK}:{sign}:{language}:{letter}:{entry}"
+
+
+def feedback_of(pressed: str) -> tuple[str, str, str, str] | None:
+    """Verdict, language, translation status and entry of a feedback_action, else None."""
+    kind, sign, language, letter, entry = [*pressed.split(":", 4), "", "", "", ""][:5]
+    if kind != _FEEDBACK or sign not in _VERDICTS or letter not in TRANSLATION_LETTERS or not entry:
+        return None
+    return _VERDICTS[sign], language, TRANSLATION_LETTERS[letter], entry

@@ -107,3 +107,33 @@ def add_ticket_staff(db: sqlite_utils.Database) -> None:
     """Which staff member (their console account) wrote an answer and closed a ticket."""
     db.table("ticket_messages").add_column("staff", str)
     db.table("tickets").add_column("closed_by", str)
+
+
+@migrations()
+def create_feedback(db: sqlite_utils.Database) -> None:
+    """What users said of an answer (helpful or not right): by pseudonym, the answer's entry, its
+    language and translation status, the question that got it and the user's one line, both redacted."""
+    db.table("feedback").create(
+        {
+            "id": int,
+            "user": str,
+            "at": str,
+            "entry": str,
+            "language": str,
+            "translation": str,
+            "verdict": str,
+            "question": str,
+            "comment": str,
+        },
+        pk="id",
+    )
+    db.table("feedback").create_index(["user"])
+    db.table("feedback").create_index(["entry", "language"])
+
+
+@migrations()
+def add_staff_roles(db: sqlite_utils.Database) -> None:
+    """A console account's role: staff (NULL: the accounts made before roles) or reviewer, with the
+    languages (comma-separated codes) a reviewer reviews."""
+    db.table("staff").add_column("role", str)
+    db.table("staff").add_column("languages", str)

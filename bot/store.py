@@ -14,7 +14,7 @@ import contextlib
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +26,7 @@ from .core import Reply, State
 from .errors import StoreError
 from .privacy import redact
 from .schema import migrations
+from .store_feedback import FeedbackRows
 from .store_sessions import SessionRows
 
 _T = TypeVar("_T")
@@ -50,7 +51,7 @@ class UserSettings:
     voice_answers: bool = False
 
 
-class Store(SessionRows):
+class Store(SessionRows, FeedbackRows):
     """One SQLite file in WAL mode, migrated on open."""
 
     def __init__(
@@ -179,6 +180,7 @@ class Store(SessionRows):
                 ).rowcount
                 removed += self.db.execute("DELETE FROM tickets WHERE user = ?", [user]).rowcount
                 removed += self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
+                removed += self.db.execute("DELETE FROM feedback WHERE user = ?", [user]).rowcount
                 removed += self.db.execute("DELETE FROM users WHERE user = ?", [user]).rowcount
             self._checkpoint()
             return int(removed)
@@ -186,7 +188,7 @@ class Store(SessionRows):
         return self._write(delete)
 
     def purge_expired(self) -> int:
-        """Blank old question texts, forget old update ids and ended console sessions, close tickets
+        """Blank old question and feedback texts, forget old update ids and ended console sessions, close tickets
         open for the ticket retention period (their chat forgotten), blank the texts of tickets
         closed that long ago."""
         cutoff = (self.now() - timedelta(days=self.retention_days)).strftime("%Y-%m-%dT%H:%M")
@@ -201,6 +203,11 @@ class Store(SessionRows):
                 )
                 blanked = self.db.execute(
                     "UPDATE questions SET text = NULL WHERE asked_at < ? AND text IS NOT NULL", [cutoff]
+                ).rowcount
+                blanked += self.db.execute(
+                    "UPDATE feedback SET question = NULL, comment = NULL WHERE at < ? "
+                    "AND (question IS NOT NULL OR comment IS NOT NULL)",
+                    [cutoff],
                 ).rowcount
                 self.db.execute("DELETE FROM handled_updates WHERE handled_at < ?", [cutoff])
                 self.db.execute(
@@ -306,9 +313,12 @@ class Store(SessionRows):
     def _minute(self) -> str:
         return self.now().strftime("%Y-%m-%dT%H:%M")
 
-    def add_staff(self, name: str, password_hash: str) -> None:
-        """Create a staff account, or give it a new password: its sessions end either way."""
+    def add_staff(self, name: str, password_hash: str, role: str | None = None, languages: Sequence[str] = ()) -> None:
+        """Create a console account (with a ``role``: staff, or reviewer of ``languages``), or give
+        it a new password, its role kept when none is given: its sessions end either way."""
         row = {"name": name, "password_hash": password_hash, "created": self.now().date().isoformat()}
+        if role is not None:
+            row.update(role=role, languages=",".join(languages))
 
         def add() -> None:
             with self.db.atomic():

@@ -26,6 +26,8 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "add_voice_answers",
         "create_staff_sessions",
         "add_ticket_staff",
+        "create_feedback",
+        "add_staff_roles",
     ]
 
 

@@ -28,6 +28,7 @@ from ...settings import Settings
 from ...speech import Voice
 from ...store import Store
 from .callbacks import CallbackSigner
+from .feedbackdesk import FeedbackDesk
 from .render import html_parts, keyboard
 from .staffdesk import StaffDesk, send_parts
 from .updates import BusyError, ModelWorker
@@ -77,7 +78,8 @@ class TelegramBot:
         self.rate = UserRate(settings.rate_limit)
         self.unsaved: set[str] = set()  # users told that the store cannot be written
         self.desk = StaffDesk(self, cores, store, handoff, settings, mail)
-        self.voicedesk = VoiceDesk(self, voice, store, worker, self.desk.remember, self.desk.take_text)
+        self.feedback = FeedbackDesk(self, cores, store)
+        self.voicedesk = VoiceDesk(self, voice, store, worker, self.desk.remember, self.take_text)
 
     @property
     def core(self) -> Core:
@@ -140,15 +142,18 @@ class TelegramBot:
         """Signs button actions so that only ``user`` can press them, only in ``chat_id``."""
         return lambda action: self.signer.sign(action, user or "", chat_id)
 
-    async def send(self, update: Update, text: str, buttons: Sequence[Button] = (), per_row: int = 2) -> None:
-        """Answer in the update's chat: escaped HTML, split to Telegram's limit, buttons under the last part."""
+    async def send(
+        self, update: Update, text: str, buttons: Sequence[Button] = (), per_row: int = 2, footer: Sequence[Button] = ()
+    ) -> None:
+        """Answer in the update's chat: escaped HTML, split to Telegram's limit, buttons under the last
+        part (``footer`` in a row of its own below them)."""
         message = update.effective_message
         if message is None:
             return
         sign = self.signs_for(self.user_key(update), message.chat_id)
         parts = html_parts(text)
         for index, part in enumerate(parts):
-            markup = keyboard(buttons, sign, per_row) if index == len(parts) - 1 else None
+            markup = keyboard(buttons, sign, per_row, footer) if index == len(parts) - 1 else None
             await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def send_to_chat(self, chat_id: int, user: str, text: str, buttons: Sequence[Button] = ()) -> None:
@@ -166,9 +171,9 @@ class TelegramBot:
         return user_id == self.application_bot.id
 
     async def send_reply(self, update: Update, reply: Reply) -> None:
-        """Send a core Reply."""
+        """Send a core Reply; an answer from the knowledge base with the feedback buttons."""
         per_row = 2 if len(reply.buttons) > 4 else 1
-        await self.send(update, reply.text, reply.buttons, per_row)
+        await self.send(update, reply.text, reply.buttons, per_row, footer=self.feedback.buttons(reply))
 
     async def too_fast(self, update: Update, user: str) -> bool:
         """Count the message; tell (once, not at every further message) and True when over the rate limit."""
@@ -255,7 +260,7 @@ class TelegramBot:
         if message is None or message.text is None or key is None or await self.too_fast(update, key):
             return
         text = clean(self.strip_mention(message.text, context))
-        if await self.desk.take_text(update, context, text):
+        if await self.take_text(update, context, text):
             return
         try:
             reply = await self.worker.run(self.core.reply, self.state(update), text)
@@ -266,6 +271,11 @@ class TelegramBot:
         await self.save(update, reply, question=text)
         self.desk.remember(context, reply)
         await self.voicedesk.speak(update, reply)
+
+    async def take_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+        """Hand a text the bot asked for (a line of feedback, a ticket, the council) to its desk;
+        False for a question."""
+        return await self.feedback.take_text(update, context, text) or await self.desk.take_text(update, context, text)
 
     def strip_mention(self, text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
         """The message without the bot's @username (how groups address it)."""
@@ -286,7 +296,9 @@ class TelegramBot:
         if action in (DELETE_YES, DELETE_NO):
             await self.confirm_delete(update, query, action == DELETE_YES)
             return
-        if await self.desk.take_button(update, context, action):
+        if await self.feedback.take_button(update, context, action) or await self.desk.take_button(
+            update, context, action
+        ):
             return
         try:
             reply = await self.worker.run(self.core.select, self.state(update), action)

@@ -47,13 +47,17 @@ def html_parts(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 def keyboard(
-    buttons: Sequence[Button], sign: Callable[[str], str], per_row: int = BUTTONS_PER_ROW
+    buttons: Sequence[Button],
+    sign: Callable[[str], str],
+    per_row: int = BUTTONS_PER_ROW,
+    footer: Sequence[Button] = (),
 ) -> InlineKeyboardMarkup | None:
-    """Inline keyboard of the reply's buttons, ``per_row`` to a row, their actions signed."""
-    if not buttons:
+    """Inline keyboard of the reply's buttons, ``per_row`` to a row, then ``footer`` in one row
+    (the small feedback buttons), every action signed."""
+    rows = [list(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row)]
+    rows += [list(footer)] if footer else []
+    if not rows:
         return None
-    rows = [
-        [InlineKeyboardButton(b.label, callback_data=sign(b.action)) for b in buttons[i : i + per_row]]
-        for i in range(0, len(buttons), per_row)
-    ]
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=sign(b.action)) for b in row] for row in rows]
+    )
