@@ -169,6 +169,17 @@ def by_language(outcomes: Iterable[Outcome]) -> dict[str, list[Outcome]]:
     return grouped(groups, "group", [*SUPPORTED, "other"])
 
 
+def whole_by_language(conversations: Sequence[Sequence[Outcome]]) -> str:
+    """Conversations right from first turn to last, per language: "fi 2/2, sv 1/2, ..."."""
+    right: dict[str, list[bool]] = defaultdict(list)
+    for conversation in conversations:
+        if conversation:
+            language = str(conversation[0].item["lang"])
+            right[language if language in SUPPORTED else "other"].append(all(o.right for o in conversation))
+    order = [code for code in [*SUPPORTED, "other"] if code in right]
+    return ", ".join(f"{code} {sum(right[code])}/{len(right[code])}" for code in order)
+
+
 def failures(outcomes: Iterable[Outcome]) -> list[str]:
     """One line per wrong answer, wrong municipality or wrong language: what was asked and got."""
     lines = []
@@ -270,10 +281,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     lines += table("Single questions per language (other: languages beyond the 18)", by_language(singles))
     lines += table("Single questions per kind", grouped(singles, "kind"))
     lines += table("Conversation turns per kind", grouped(turns, "kind"))
+    lines += table("Conversation turns per language", by_language(turns))
     whole = [all(o.right for o in conversation) for conversation in conversations]
     if whole:
         share = 100 * statistics.mean(whole)
         lines.append(f"\nConversations right from first turn to last: {sum(whole)}/{len(whole)} ({share:.1f}%)")
+        lines.append("per language: " + whole_by_language(conversations))
     if args.failures:
         lines += [
             "\nFailures (single questions):",

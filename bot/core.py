@@ -19,6 +19,7 @@ from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
 from .errors import TranslationError
+from .followup import BARE_LETTERS, asks, goes_on, place_of_named
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .mt.argos import Translator
 from .names import (
@@ -36,11 +37,11 @@ from .names import (
     TOPIC,
 )
 from .nlu import NLU, Understanding
-from .project.conversation import Detail, Signals, Steering, names_another_topic
+from .project.conversation import Detail, Steering
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
-from .speaking import SHORT_LETTERS, answer_language, settled
+from .speaking import answer_language, settled
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,8 @@ class Core:
             notes.append("long_message")
         understanding = self.nlu.understand(cleaned)
         signals = self.steering.read(cleaned, self.knowledge.without_municipalities)
-        language = answer_language(state, cleaned, understanding.language, signals.language, heard_language)
+        names_cut = self.knowledge.without_municipalities(cleaned)  # a name says nothing of the language
+        language = answer_language(state, names_cut, understanding.language, signals.language, heard_language)
         state = replace(state, language=language)
         if signals.acknowledgement or signals.decline:
             key = "declined" if signals.decline else "acknowledged"
@@ -135,17 +137,19 @@ class Core:
         if not any(char.isalpha() for char in cleaned):
             key = "empty_message" if not cleaned else "fallback"
             return self._interface(state, key, notes, fallback=True, understanding=understanding, question=question)
-        if self.knowledge.is_emergency(cleaned) or (
-            understanding.intent == EMERGENCY and not self._unsure(understanding)
-        ):
+        if self.knowledge.is_emergency(cleaned):
             return self._emergency(state, understanding)
         named = understanding.municipality
         if named and (signals.home or not state.municipality_stated):
             state = replace(state, municipality=named, municipality_stated=state.municipality_stated or signals.home)
         last = self.knowledge.entry(state.topic) if state.topic else None
-        if named and (self.nlu.names_only(cleaned) or (signals.home and not self._asks(understanding, signals))):
+        bare_home = signals.home and signals.rest <= BARE_LETTERS  # "we moved to Kuhmo": no emergency
+        if understanding.intent == EMERGENCY and not self._unsure(understanding) and not bare_home:
+            return self._emergency(state, understanding)
+        asking = asks(self.knowledge, understanding, signals, self._unsure(understanding))
+        if named and (self.nlu.names_only(cleaned) or (signals.home and not asking)):
             return self._place(state, named, signals.home, last, understanding, notes)
-        if last is not None and self._goes_on(cleaned, understanding, signals, last):
+        if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last):
             municipality = named or last.municipality or state.municipality
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
         if self._unsure(understanding):
@@ -160,23 +164,8 @@ class Core:
             return self._interface(
                 state, "fallback", notes, fallback=True, understanding=understanding, question=question
             )
-        return self._answer(state, understanding.intent, understanding, notes, named)
-
-    def _asks(self, understanding: Understanding, signals: Signals) -> bool:
-        """Tell whether a message that says where the user lives also asks a question."""
-        sure = not self._unsure(understanding)
-        return signals.rest > SHORT_LETTERS and sure and bool(self.knowledge.entries_for(understanding.intent))
-
-    def _goes_on(self, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
-        """Tell whether a message asks about the last answer again: in another municipality, one
-        of its details, in another language, or "and ...?", rather than a new question."""
-        if not (understanding.municipality or signals.detail or signals.language or signals.followup):
-            return False
-        if signals.rest <= SHORT_LETTERS:
-            return not names_another_topic(self.knowledge, text, last.intent)
-        unsure = self._unsure(understanding) and (understanding.intent != OUT_OF_SCOPE or bool(signals.language))
-        no_topic = not self.knowledge.entries_for(understanding.intent) and understanding.intent != OUT_OF_SCOPE
-        return unsure or no_topic or understanding.intent == last.intent
+        place = named or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
+        return self._answer(state, understanding.intent, understanding, notes, place)
 
     def _place(
         self, state: State, named: str, home: bool, last: Entry | None, u: Understanding, notes: list[str]
@@ -278,7 +267,9 @@ class Core:
         municipality = municipality or state.municipality
         asking = False
         if self.knowledge.depends_on_municipality(intent) and municipality is None:
-            municipality, asking = self.knowledge.default_municipality, True
+            asking = True  # the region-wide entry, else the default municipality's, and the question
+            if self.knowledge.entry_for(intent, None) is None:
+                municipality = self.knowledge.default_municipality
         entry = self.knowledge.entry_for(intent, municipality)
         if entry is None:
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)
@@ -301,8 +292,10 @@ class Core:
             lines.extend(self._glossary_line(localized.text, language))
         source = self.knowledge.sources[entry.source]
         lines.append(f"{self.texts.get('sources_label', language)}: {source.title}")
-        if asking:
-            lines.append(self.texts.get("ask_municipality", language, municipality=municipality or ""))
+        if asking and entry.municipality:
+            lines.append(self.texts.get("ask_municipality", language, municipality=entry.municipality))
+        elif asking:
+            lines.append(self.texts.get("choose_municipality", language))
         buttons = self.municipality_buttons() if asking else ()
         if intent == HUMAN_CONTACT:
             lines.append(self.texts.get("handoff_privacy", language))

@@ -63,7 +63,7 @@ def test_jsonl_writes_one_object_per_question_in_order() -> None:
 def test_each_jsonl_line_is_a_new_conversation() -> None:
     result = run("ask", "--jsonl", stdin="I live in Sotkamo\nWho makes my integration plan?\n")
     second = json.loads(result.stdout.splitlines()[1])
-    assert second["topic"] == "integration_plan_kajaani"
+    assert second["topic"] == "integration_plan"
 
 
 def test_jsonl_survives_bad_input_with_one_line_each() -> None:

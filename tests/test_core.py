@@ -9,7 +9,7 @@ import pytest
 
 from bot.cleantext import clean
 from bot.core import Core, State
-from tests.conftest import TODAY
+from tests.conftest import TODAY, with_ranking
 
 
 def ask(core: Core, text: str, state: State | None = None):
@@ -54,12 +54,26 @@ def test_the_answer_depends_on_the_municipality_named_in_any_script(core: Core) 
     assert ask(core, "Кто составляет план интеграции в Куусамо?").state.municipality == "Kuusamo"
 
 
-def test_an_unknown_municipality_defaults_to_kajaani_and_asks(core: Core) -> None:
+def test_an_unknown_municipality_gets_the_region_wide_answer_and_the_question(core: Core) -> None:
     reply = ask(core, "Who makes my integration plan?")
-    assert reply.topic == "integration_plan_kajaani"
-    assert "Which municipality do you live in?" in reply.text
+    assert (reply.topic, reply.municipality) == ("integration_plan", None)
+    assert reply.text.endswith("Which municipality do you live in? The answers can be different in each.")
+    assert "This answer is for" not in reply.text
     assert [b.action for b in reply.buttons][:2] == ["municipality:Hyrynsalmi", "municipality:Kajaani"]
     assert reply.state.pending_intent == "integration_plan"
+
+
+def test_without_a_region_wide_entry_the_default_municipality_answers_and_says_so(core: Core) -> None:
+    reply = with_ranking(core, ("service_point", 0.9)).reply(State(), "Where is the service point?")
+    assert (reply.topic, reply.municipality) == ("service_point", "Kajaani")
+    assert "This answer is for Kajaani. Which municipality do you live in?" in reply.text
+    assert reply.state.pending_intent == "service_point"
+
+
+def test_a_name_only_one_municipality_s_entry_holds_answers_from_it(core: Core) -> None:
+    reply = with_ranking(core, ("work_employment", 0.9)).reply(State(), "What is the Flow project?")
+    assert (reply.topic, reply.municipality) == ("work_employment_kajaani", "Kajaani")
+    assert "This answer is for Kajaani." in reply.text
 
 
 def test_naming_the_municipality_after_the_question_answers_it_there(core: Core) -> None:

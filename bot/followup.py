@@ -1,0 +1,81 @@
+"""Whether a message goes on from the last answer or asks something new.
+
+A follow-up names no topic of its own: only a municipality ("and in Kuhmo?", "а в Кухмо?"), only
+a detail ("her e-mail?", "where?", "how long?"), or a few words the intent ranking is unsure of
+("is it free?", "register in advance?"). A message with its own topic words ("Where can I learn
+Finnish in Kuhmo?", "how do I renew my residence permit in Kajaani?") is a new question, even
+right after an answer and even when it names a municipality. The core asks; this module decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .names import GREET, OUT_OF_SCOPE, THANKS
+from .nlu import Understanding
+from .project.conversation import Signals, names_another_topic
+from .project.knowledge import Entry, Knowledge
+from .project.places import normalize
+
+#: Up to this many letters besides names and steering words, a message asks for nothing more than
+#: a place or a detail ("and in Kuhmo?", "her e-mail?").
+BARE_LETTERS = 12
+#: A ranking less sure than this names no topic of its own: a short question goes on from the last answer.
+VAGUE_BELOW = 0.35
+#: Up to this many letters, an unsure question with no follow-up word still asks about the last
+#: answer ("quels secteurs ?", "is it free?", "треба записуватися заздалегідь?").
+VAGUE_LETTERS = 30
+#: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
+_SMALL_TALK = frozenset({GREET, THANKS})
+
+
+def own_topic(understanding: Understanding, signals: Signals, last: Entry) -> bool:
+    """Tell whether the message is surely about a topic other than the last answer's (another
+    authority's counts too, and out of scope unless it asks only for a place or a detail)."""
+    intent = understanding.intent
+    if intent in _SMALL_TALK or intent == last.intent or understanding.confidence < VAGUE_BELOW:
+        return False
+    return intent != OUT_OF_SCOPE or signals.rest > BARE_LETTERS
+
+
+def shows(last: Entry, signals: Signals) -> bool:
+    """Tell whether the last answer has lines showing the detail the message asks for."""
+    detail = signals.detail
+    return detail is not None and any(detail.lines(text, last.facts) for text in last.text.values())
+
+
+def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
+    """Tell whether ``text`` asks about the ``last`` answer again (in another municipality, one of
+    its details, in another language, or a few unsure words) rather than a new question."""
+    if names_another_topic(knowledge, text, last.intent):
+        return False
+    if signals.language or (signals.rest <= BARE_LETTERS and shows(last, signals)):
+        return True
+    if understanding.municipality or signals.detail or signals.followup:
+        return not own_topic(understanding, signals, last)
+    return signals.rest <= VAGUE_LETTERS and understanding.confidence < VAGUE_BELOW
+
+
+def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, unsure: bool) -> bool:
+    """Tell whether a message that says where the user lives also asks a question."""
+    return signals.rest > BARE_LETTERS and not unsure and bool(knowledge.entries_for(understanding.intent))
+
+
+def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: str | None) -> str | None:
+    """The municipality whose entry for ``intent`` holds a name ``text`` mentions ("What is the Flow
+    project?": Kajaani's), when the entry for ``municipality`` holds none of them; else None.
+    Among several, the default municipality's."""
+    folded, names = normalize(text), knowledge.proper_names()
+
+    def named(entry: Entry) -> bool:
+        return any(
+            re.search(rf"(?<!\w){re.escape(normalize(fact))}", folded)
+            for fact in entry.facts
+            if len(fact) >= 4 and fact in names and not knowledge.find_municipality(fact)
+        )
+
+    current = knowledge.entry_for(intent, municipality)
+    if current is not None and named(current):
+        return None
+    places = [entry.municipality for entry in knowledge.entries_for(intent) if entry.municipality and named(entry)]
+    return knowledge.default_municipality if knowledge.default_municipality in places else next(iter(places), None)

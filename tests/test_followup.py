@@ -1,0 +1,106 @@
+"""Follow-up or new question (bot/followup.py), with scripted rankings: each turn's ranking is
+fixed, so these test the dialogue's rules, not where a trained model puts a borderline message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.core import Core, Reply, State
+from bot.names import EMERGENCY, GREET, OTHER_AUTHORITY, OUT_OF_SCOPE
+from bot.nlu import NLU, Ranking
+from tests.conftest import ScriptedRanking
+
+CONTACT = (("coordinator_contact", 0.9), ("integration_plan", 0.05))
+
+
+def scripted(core: Core, by_word: Mapping[str, Ranking]) -> Core:
+    """``core`` ranking each message by the first word of ``by_word`` in it."""
+    nlu = NLU(core.knowledge, core.nlu.detector, ScriptedRanking(by_word), core.nlu.fallback)
+    return Core(core.knowledge, core.texts, nlu, today=core.today, steering=core.steering)
+
+
+def talk(core: Core, messages: Sequence[str]) -> list[Reply]:
+    replies, state = [], State()
+    for message in messages:
+        replies.append(core.reply(state, message))
+        state = replies[-1].state
+    return replies
+
+
+def test_a_new_question_naming_a_municipality_is_not_a_follow_up(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "contact": CONTACT,
+            "permit": ((OTHER_AUTHORITY, 0.8), ("coordinator_contact", 0.1)),
+            "finnish": (("integration_training", 0.7), ("coordinator_contact", 0.2)),
+        },
+    )
+    _, permit, finnish = talk(
+        bot,
+        [
+            "Who is the contact person in Kuusamo?",
+            "How do I renew my residence permit in Kajaani?",
+            "Where can I learn Finnish in Kuhmo?",
+        ],
+    )
+    assert (permit.topic, permit.fallback) == (None, True)
+    assert (finnish.topic, finnish.municipality) == ("integration_training_kuhmo", "Kuhmo")
+
+
+def test_a_bare_place_or_detail_goes_on_whatever_the_ranking_guesses(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "contact": CONTACT,
+            "paltamo": ((GREET, 0.8), ("coordinator_contact", 0.1)),
+            "mail": (("council_contact", 0.7), ("coordinator_contact", 0.2)),
+            "number": ((OUT_OF_SCOPE, 0.6), ("coordinator_contact", 0.2)),
+        },
+    )
+    _, paltamo, email, phone = talk(
+        bot, ["Who is the contact person in Kuusamo?", "and in Paltamo?", "her e-mail?", "phone number?"]
+    )
+    assert paltamo.topic == "coordinator_contact_paltamo"
+    assert email.topic == "coordinator_contact_paltamo"
+    assert "helena.hynynen@paltamo.fi" in email.text
+    assert (phone.topic, phone.fallback) == ("coordinator_contact_paltamo", False)
+
+
+def test_a_few_unsure_words_ask_about_the_last_answer(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "kuhmo": CONTACT,
+            "advance": (("info_sessions", 0.2), ("coordinator_contact", 0.1)),
+            "weather": ((OUT_OF_SCOPE, 0.9), ("coordinator_contact", 0.05)),
+        },
+    )
+    _, advance, weather = talk(
+        bot, ["Who is the contact person in Kuhmo?", "register in advance?", "what's the weather tomorrow?"]
+    )
+    assert advance.topic == "coordinator_contact_kuhmo"
+    assert weather.fallback
+
+
+def test_a_detail_the_last_answer_does_not_hold_goes_to_the_topic_that_does(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "services": (("integration_services", 0.9), ("client_duration", 0.05)),
+            "long": (("client_duration", 0.6), ("integration_services", 0.3)),
+        },
+    )
+    _, duration = talk(bot, ["Who can use integration services?", "how long does it last?"])
+    assert duration.topic == "client_duration"
+
+
+def test_saying_where_one_moved_is_no_emergency_even_when_ranked_so(core: Core) -> None:
+    bot = scripted(core, {"moved": ((EMERGENCY, 0.16), (GREET, 0.1))})
+    moved = bot.reply(State(), "We moved to Taivalkoski")
+    assert not moved.emergency
+    assert (moved.state.municipality, moved.state.municipality_stated) == ("Taivalkoski", True)
+
+
+def test_a_municipality_name_is_found_in_thai_as_people_spell_it(core: Core) -> None:
+    assert core.knowledge.find_municipality("แล้วที่คาเยอานีล่ะคะ") == "Kajaani"
