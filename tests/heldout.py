@@ -41,9 +41,9 @@ def expected_topic(core: Core, question: Question) -> str | None:
     if not knowledge.entries_for(question.intent):
         return None
     municipality = question.municipality
-    if municipality is None and knowledge.depends_on_municipality(question.intent):
-        municipality = knowledge.default_municipality
-    entry = knowledge.entry_for(question.intent, municipality)
+    entry = knowledge.entry_for(question.intent, municipality)  # none named: the region-wide entry
+    if entry is None and municipality is None:  # no region-wide one: the default municipality's
+        entry = knowledge.entry_for(question.intent, knowledge.default_municipality)
     return entry.id if entry else None
 
 
