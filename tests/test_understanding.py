@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from benchmarks.understanding import FOLDER, SINGLES, answer_language, is_right, read_jsonl
 from bot.core import Core, Reply, State
 from bot.names import GREET, HANDOFF_ACTION, OTHER_AUTHORITY
-from bot.nlu import NLU
+from bot.nlu import NLU, QUESTION_WEIGHT
 from bot.nlu.language import LanguageDetector
 from tests.conftest import ScriptedRanking
 
@@ -101,6 +103,21 @@ def test_a_message_that_opens_with_a_greeting_is_answered_by_its_question(core: 
     assert nlu.understand("Hello!").intent == GREET
     understood = nlu.understand("Hello, I am Amina. I want to start a business, who helps?")
     assert understood.intent == "entrepreneurship"
+
+
+def test_the_story_before_a_general_last_question_keeps_its_weight(core: Core) -> None:
+    """ "<story about a business>. Where can I get support?": the question alone is surer of
+    general guidance, but the story says which topic; the question counts QUESTION_WEIGHT."""
+    script = ScriptedRanking(
+        {
+            "business": (("entrepreneurship", 0.6), ("low_threshold_guidance", 0.1)),
+            "support": (("low_threshold_guidance", 0.7), ("entrepreneurship", 0.2)),
+        }
+    )
+    nlu = NLU(core.knowledge, core.nlu.detector, script, core.nlu.fallback)
+    understood = nlu.understand("I was an accountant. I want to start my own business here. Where can I get support?")
+    assert understood.intent == "entrepreneurship"
+    assert understood.confidence == pytest.approx((1 - QUESTION_WEIGHT) * 0.6 + QUESTION_WEIGHT * 0.2)
 
 
 def test_ukrainian_without_its_own_letters_is_not_russian(core: Core) -> None:

@@ -76,6 +76,10 @@ _SMALL_TALK = frozenset({GREET, THANKS})
 ELSEWHERE_WORDS = 15
 #: A message of at least this many sentences is also ranked by its last question alone.
 LONG_SENTENCES = 2
+#: The last question's share in a long message's ranking; the story before it keeps the rest
+#: ("... I want to start my own business. Where can I get support?"). On the dev half's 40
+#: messages of two sentences or more: 0.3 right 34 times, 0.25-0.35 34-35, "the surer one" 32.
+QUESTION_WEIGHT = 0.3
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 #: Numbers as people type phone numbers and IBANs ("040 718 2293", "FI49 5000 9420 0287 30").
@@ -95,6 +99,14 @@ def last_question(text: str) -> str | None:
         return None
     questions = [sentence for sentence in sentences if sentence[-1] in "?؟？"]
     return (questions or sentences)[-1]
+
+
+def blended(whole: Ranking, part: Ranking, weight: float) -> Ranking:
+    """The two rankings averaged, ``part`` counting ``weight`` (0..1), best first."""
+    scores = {intent: (1 - weight) * confidence for intent, confidence in whole}
+    for intent, confidence in part:
+        scores[intent] = scores.get(intent, 0.0) + weight * confidence
+    return tuple(sorted(scores.items(), key=lambda pair: (-pair[1], pair[0])))
 
 
 class NLU:
@@ -127,7 +139,7 @@ class NLU:
         if question:  # a long message: the question is often its last sentence, after the story
             alone = self.ranker.rank(question, foreign)
             opening = ranking[0][0] in _SMALL_TALK and alone[0][0] not in _SMALL_TALK
-            ranking = alone if opening or alone[0][1] > ranking[0][1] else ranking
+            ranking = alone if opening else blended(ranking, alone, QUESTION_WEIGHT)
         if ranking[0][0] not in _NOT_ABOUT_A_PLACE and self._elsewhere(text):
             ranking = ((OUT_OF_SCOPE, 1.0), *ranking[:-1])
         return Understanding(language=language, ranking=ranking, municipality=self.find_municipality(text))
