@@ -220,15 +220,18 @@ def _web(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from .web.auth import name_problem
+    from .web.auth import name_problem, role_problem
 
-    if problem := name_problem(args.name):
+    languages = [code.strip() for code in (args.languages or "").split(",") if code.strip()]
+    if problem := name_problem(args.name) or role_problem(args.role, languages):
         raise OpastinError(problem)
     store = Services.from_settings(Settings.from_env()).store
     if store.staff_hash(args.name) is not None:
         raise OpastinError(f"Staff account '{args.name}' exists; give it a new password: opastin staff password NAME.")
-    store.add_staff(args.name, _new_password(args, stdin))
-    stdout.write(f"Staff account '{args.name}' saved; sign in at the console (opastin web).\n")
+    store.add_staff(args.name, _new_password(args, stdin), args.role, languages)
+    stdout.write(
+        f"Account '{args.name}' ({args.role} {','.join(languages)}) saved; sign in at the console (opastin web).\n"
+    )
     return 0
 
 
@@ -351,6 +354,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("name")
         if handler is not _staff_remove:
             command.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        if handler is _staff_add:
+            command.add_argument("--role", choices=("staff", "reviewer"), default="staff", help="reviewer: Review only")
+            command.add_argument("--languages", help="a reviewer's languages, comma-separated codes (e.g. ar,so)")
         command.set_defaults(handler=handler)
     models = commands.add_parser("models", help="list or install offline translation and speech models")
     models.add_argument("action", choices=("list", "install", "install-speech"))

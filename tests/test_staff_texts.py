@@ -29,6 +29,7 @@ VALUES = {
     "console_text_": ("curated", "draft", "machine", "none"),
     "console_severity_": ("error", "warning"),
     "console_translation_": ("reviewed", "draft", "outdated", "missing"),
+    "console_answered_": ("reviewed", "draft", "source", "machine", "none"),
 }
 #: The code that asks for the wording: this checkout's, whatever OPASTIN_HOME says.
 BOT = Path(__file__).resolve().parent.parent / "bot"

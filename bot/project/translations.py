@@ -44,15 +44,17 @@ def context(entry_id: str, field: str) -> str:
 
 def load_translations(knowledge: Knowledge, folder: Path) -> dict[str, dict[str, Translation]]:
     """Every language's translations by entry id; outdated ones are kept, marked as such."""
-    by_language: dict[str, dict[str, Translation]] = {}
-    for path in sorted(folder.glob("*.po")):
-        messages = {str(m.context): m for m in read_catalog(path) if m.id and m.context}
-        by_language[path.stem] = {
-            entry.id: translation
-            for entry in knowledge.entries
-            if (translation := _translation(entry, messages)) is not None
-        }
-    return by_language
+    return {path.stem: translations_in(knowledge, path) for path in sorted(folder.glob("*.po"))}
+
+
+def translations_in(knowledge: Knowledge, path: Path) -> dict[str, Translation]:
+    """One language's translations (the catalog at ``path``) by entry id, as the file says now."""
+    messages = {str(m.context): m for m in read_catalog(path) if m.id and m.context}
+    return {
+        entry.id: translation
+        for entry in knowledge.entries
+        if (translation := _translation(entry, messages)) is not None
+    }
 
 
 def _translation(entry: Entry, messages: Mapping[str, Message]) -> Translation | None:

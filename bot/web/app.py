@@ -21,6 +21,8 @@ from telegram import Bot
 
 from ..app import Services
 from ..errors import ConfigError
+from .review import Review
+from .roles import AccountRoles
 from .sessions import StoreSessions
 from .views import Check, Console
 
@@ -146,6 +148,7 @@ def create_app(
             return Bot(token, base_url=base_url) if base_url else Bot(token)
 
     console = Console(services, check, today, telegram=telegram)
+    review = Review(console)
     routes = [
         Route("/", lambda request: RedirectResponse("/try", status_code=303)),
         Route("/login", console.login, methods=["GET", "POST"]),
@@ -159,11 +162,18 @@ def create_app(
         Route("/unanswered", console.unanswered),
         Route("/tickets", console.tickets),
         Route("/tickets/{number}", console.ticket, methods=["GET", "POST"]),
+        Route("/feedback", review.feedback),
+        Route("/review", review.languages),
+        Route("/review/{language}", review.language),
+        Route("/review/{language}/{entry}", review.entry, methods=["GET", "POST"]),
         Mount(STATIC.rstrip("/"), StaticFiles(directory=Path(__file__).parent / "static"), name="static"),
     ]
     middleware = [
         Middleware(StoreSessions, store=services.store, https_only=secure_cookies),
         Middleware(_RequireStaff, refuse=lambda request: console.error(request, 403, "console_error_sign_in")),
+        Middleware(
+            AccountRoles, store=services.store, refuse=lambda request: console.error(request, 403, "console_error_role")
+        ),
     ]
     errors = {
         404: lambda request, _: console.error(request, 404, "console_error_not_found"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -17,6 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.requests import Request
 
 from ..cleantext import clean
+from ..project.translations import CATALOG_LANGUAGES
+from ..store_feedback import STAFF
 from .throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,19 @@ def name_problem(name: str) -> str | None:
         return "Give the account a name; nothing was saved."
     if clean(name, MAX_NAME) != name or len(name) > MAX_NAME:
         return f"Use a name of at most {MAX_NAME} characters, without control characters or spaces at either end."
+    return None
+
+
+def role_problem(role: str, languages: Sequence[str]) -> str | None:
+    """Why an account cannot have ``role`` with ``languages`` (for ``opastin staff add``), or None."""
+    if role == STAFF:
+        return (
+            "Staff accounts review no language: add --role reviewer, or leave --languages out." if languages else None
+        )
+    wrong = [code for code in languages if code not in CATALOG_LANGUAGES]
+    if not languages or wrong:
+        known = ",".join(CATALOG_LANGUAGES)
+        return f"Give a reviewer the languages of translations/knowledge/ they review: --languages from {known}."
     return None
 
 

@@ -281,7 +281,10 @@ class Console:
         charts.append(rate_line(rates, title, label, lambda share: format_percent(share, locale=locale)))
         asked = sum(total for _, total, _ in rates)
         unanswered = sum(fallbacks for _, _, fallbacks in rates)
-        return self.page(request, "stats.html", charts=charts, period=period, asked=asked, unanswered=unanswered)
+        feedback = self.store.feedback_counts()
+        return self.page(
+            request, "stats.html", charts=charts, period=period, asked=asked, unanswered=unanswered, feedback=feedback
+        )
 
     async def stats_csv(self, request: Request) -> Response:
         rows = self.store.export()
