@@ -194,3 +194,22 @@ def test_staff_add_makes_reviewers_of_catalog_languages(monkeypatch: pytest.Monk
     assert store.staff_account("eero") == Account("eero", STAFF)
     assert [name for (name,) in store.db.execute("SELECT name FROM staff ORDER BY name")] == ["eero", "leila"]
     store.close()
+
+
+def test_an_entry_missing_from_the_catalog_is_said_and_nothing_is_written(
+    reviewer: TestClient, tree: Path, core: Core
+) -> None:
+    entry = core.knowledge.entry(ENTRY)
+    assert entry is not None
+    path = catalog(tree, "ar")
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    path.write_text("\n\n".join(b for b in blocks if f'msgctxt "{ENTRY}#text"' not in b), encoding="utf-8")
+    before = path.read_bytes()
+    page = reviewer.get(f"/review/ar/{ENTRY}").text
+    assert "missing" in page
+    response = reviewer.post(
+        f"/review/ar/{ENTRY}", data={"csrf": csrf(page), "title": "x", "text": " ".join(entry.facts)}
+    )
+    assert response.status_code == 400
+    assert "opastin translations update" in response.text
+    assert path.read_bytes() == before

@@ -11,14 +11,15 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ..errors import DataError
 from ..project.catalog_edit import Correction, save_review
 from ..project.knowledge import Entry
 from ..project.translations import CATALOG_LANGUAGES, Translation, translations_in
-from ..store_feedback import Account
+from ..store_feedback import STAFF, Account
 from .auth import csrf_ok
 from .roles import account
 from .views import Console
-from .words import local
+from .words import ZONE
 
 log = logging.getLogger(__name__)
 #: The order of a language's entries on the Review page, after those with complaints.
@@ -50,7 +51,7 @@ class Review:
     async def feedback(self, request: Request) -> Response:
         """The "not right" feedback, newest first, in the languages the account sees."""
         who = account(request)
-        languages = None if who.role == "staff" else sorted(who.languages)
+        languages = None if who.role == STAFF else sorted(who.languages)
         rows = self.console.store.complaints(languages)
         return self.console.page(request, "feedback.html", rows=rows, catalog_languages=CATALOG_LANGUAGES)
 
@@ -74,7 +75,7 @@ class Review:
             (entry, _status(translations.get(entry.id)), complaints.get(entry.id, 0))
             for entry in self.console.core.knowledge.entries
         ]
-        rows.sort(key=lambda row: (row[1] != "draft" or not row[2], -row[2], STATUS_ORDER[row[1]], row[0].id))
+        rows.sort(key=_review_order)
         return self.console.page(request, "review_language.html", language=code, rows=rows)
 
     async def entry(self, request: Request) -> Response:
@@ -95,8 +96,11 @@ class Review:
             text = _field(str(form.get("text", "")), MAX_TEXT)
             problem = _problem(entry, title, text)
             if problem is None:
-                self._save(account(request), code, entry, title, text)
-                return RedirectResponse(f"/review/{code}/{entry.id}?saved=1", status_code=303)
+                try:
+                    self._save(account(request), code, entry, title, text)
+                    return RedirectResponse(f"/review/{code}/{entry.id}?saved=1", status_code=303)
+                except DataError:  # the entry is not in the catalog yet
+                    problem = ("console_review_not_in_catalog", "")
         words = self.console.words(request)
         return self.console.page(
             request,
@@ -112,7 +116,7 @@ class Review:
         )
 
     def _save(self, who: Account, code: str, entry: Entry, title: str, text: str) -> None:
-        day = self.console.today or local(self.console.store.now().isoformat()).date()
+        day = self.console.today or self.console.store.now().astimezone(ZONE).date()
         correction = Correction(entry.id, entry.title["fi"], entry.text["fi"], title, text, who.name, day)
         save_review(self._catalog(code), correction)
         log.info("translation of %s into %s reviewed in the console by %s", entry.id, code, who.name)
@@ -126,6 +130,13 @@ class Review:
             log.warning("console: %s refused a review of %s", who.name, code)
             return self.console.error(request, 403, "console_error_not_your_language")
         return None
+
+
+def _review_order(row: tuple[Entry, str, int]) -> tuple[bool, int, int, int, str]:
+    """Drafts users complained of first (most complaints first), then by status, complaints, id."""
+    entry, status, complaints = row
+    complained_draft = status == "draft" and complaints > 0
+    return not complained_draft, -complaints if complained_draft else 0, STATUS_ORDER[status], -complaints, entry.id
 
 
 def _status(translation: Translation | None) -> str:
