@@ -63,9 +63,17 @@ def console(tmp_path_factory: pytest.TempPathFactory, core: Core) -> Iterator[st
     store.add_ticket_message(ticket, "user", "مرحبا، أين يقع مكتب الخدمة؟", "Hei, missä palvelupiste on?")
     store.add_ticket_message(ticket, "user", LONG, LONG)
     store.close()
+    with serving(env, ROOT) as url:
+        yield url
+
+
+@contextmanager
+def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
+    """`opastin web` on a free loopback port with ``env``, once it answers; its address."""
     port = free_port()
+    opastin = str(Path(sys.executable).parent / "opastin")
     server = subprocess.Popen(
-        [opastin, "web", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [opastin, "web", "--port", str(port)], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -75,9 +83,11 @@ def console(tmp_path_factory: pytest.TempPathFactory, core: Core) -> Iterator[st
             break
         except httpx.TransportError:
             time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 @contextmanager

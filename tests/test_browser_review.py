@@ -6,11 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page
 
@@ -19,7 +17,7 @@ from bot.names import NOT_RIGHT
 from bot.project.translations import translations_in
 from bot.store import Store
 from tests.conftest import copy_project
-from tests.test_browser import ARTIFACTS, CHROMIUM, PASSWORD, chromium, free_port
+from tests.test_browser import ARTIFACTS, CHROMIUM, PASSWORD, chromium, serving
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed: sudo apt-get install chromium"
@@ -45,21 +43,8 @@ def console(tmp_path_factory: pytest.TempPathFactory, core: Core) -> Iterator[tu
     row = store.record_feedback("someone", NOT_RIGHT, "ar", "draft", "service_point")
     store.add_feedback_comment("someone", row, LINE)
     store.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [opastin, "web", "--port", str(port)], env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/login", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    yield url, tree
-    server.terminate()
-    server.wait(10)
+    with serving(env, tree) as url:
+        yield url, tree
 
 
 def sign_in_as(page: Page, url: str, name: str) -> None:
