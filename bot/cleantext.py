@@ -20,13 +20,18 @@ _MARKS = frozenset({"Mn", "Me"})
 #: the reader sees, so a question can be made to read as something else.
 _BIDI = r"\u202a-\u202e\u2066-\u2069"
 _BIDI_CONTROL = re.compile(f"[{_BIDI}]")
-_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f{_BIDI}\ufeff\ufffe\uffff]")
+#: Characters that show nothing, though some count as letters (the Hangul fillers people use as
+#: an "empty" message): soft hyphen, grapheme joiner, Arabic letter mark, Mongolian vowel
+#: separator, word joiner and invisible operators, deprecated format controls, braille blank,
+#: tag characters.
+_INVISIBLE = r"\u00ad\u034f\u061c\u115f\u1160\u180e\u2060-\u2064\u206a-\u206f\u2800\u3164\uffa0\U000e0000-\U000e007f"
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f{_BIDI}{_INVISIBLE}\ufeff\ufffe\uffff]")
 
 
 def clean(text: str, limit: int = MAX_INPUT) -> str:
     """``text`` cut to ``limit`` characters, surrogate pairs joined and lone ones dropped,
-    without control and bidi-override characters, combining marks capped per letter, in NFC,
-    trimmed."""
+    without control, bidi-override and invisible characters (a message of only those is empty),
+    combining marks capped per letter, in NFC, trimmed."""
     text = text[: limit * 2]  # a pair of surrogates is one character: cut after joining them
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "")
     text = unicodedata.normalize("NFC", text[:limit].replace("\t", " ").replace("\r", "\n"))

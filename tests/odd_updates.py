@@ -95,6 +95,8 @@ KINDS: tuple[tuple[str, Callable[[int], dict[str, Any]], bool], ...] = (
     ("right-to-left override", lambda chat: _text(chat, "\u202eofnI inajaK si erehW"), True),
     ("zero width only", lambda chat: _text(chat, "\u200b\u200c\u200d"), True),
     ("emoji only", lambda chat: _text(chat, "😀" * 2000), True),
+    ("invisible letters only", lambda chat: _text(chat, "\u3164\u2800\u2060\u00ad"), True),
+    ("emoji only, not a thanks", lambda chat: _text(chat, "🤔🎲🇫🇮"), True),
     ("html", lambda chat: _text(chat, "<b>bold</b> &amp; <a href='x'>x</a> &"), True),
     ("random", lambda chat: _text(chat, _random_text()), True),
     ("nul and controls", lambda chat: _text(chat, "Kajaani\x00Info\x07\x1b[31m"), True),

@@ -187,6 +187,7 @@ def test_a_very_long_message_is_read_from_its_beginning(core: Core) -> None:
 
 def test_clean_removes_control_and_bidi_override_characters() -> None:
     assert clean("\u202eab\x00c\u200b\td ") == "abc d"
+    assert clean("\u3164\u2800\u2060\u00ad\U000e0041 ") == "", "invisible, though some count as letters"
 
 
 def test_topic_buttons_lead_to_the_same_answers(core: Core) -> None:

@@ -222,6 +222,20 @@ def test_a_crash_loses_no_update_and_answers_none_twice(tmp_path: Path) -> None:
     asyncio.run(main())
 
 
+#: Messages that show nothing: a Hangul filler (an "empty" message people send), a braille blank,
+#: zero-width and word joiners, a soft hyphen and a tag character.
+INVISIBLE = ("\u3164", "\u2800\u2060\u200b", "\u115f\u00ad\U000e0041", "\u200b\u200c\u200d")
+
+
+def test_a_message_that_shows_nothing_is_asked_for_again_in_the_users_language(core: Core, tmp_path: Path) -> None:
+    async def scenario(peer: Peer, store: Store) -> None:
+        for chat, text in enumerate(INVISIBLE, start=ALICE):
+            await peer.send_text(chat, text, language_code="fi")
+            assert await peer.wait_for_texts(chat, 1) == [core.texts.get("empty_message", "fi")], repr(text)
+
+    play(core, tmp_path, scenario)
+
+
 def test_odd_updates_are_answered_politely_and_crash_nothing(
     core: Core, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
