@@ -171,21 +171,19 @@ class Store(SessionRows, FeedbackRows):
             raise StoreError(f"Cannot write to the store {self.path}: {error}.") from error
 
     def delete_user(self, user: str) -> int:
-        """Erase every row that belongs to ``user``; the number of rows removed."""
-
-        def delete() -> int:
-            with self.db.conn:
-                removed = self.db.execute(
-                    "DELETE FROM ticket_messages WHERE ticket IN (SELECT number FROM tickets WHERE user = ?)", [user]
-                ).rowcount
-                removed += self.db.execute("DELETE FROM tickets WHERE user = ?", [user]).rowcount
-                removed += self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
-                removed += self.db.execute("DELETE FROM feedback WHERE user = ?", [user]).rowcount
-                removed += self.db.execute("DELETE FROM users WHERE user = ?", [user]).rowcount
-            self._checkpoint()
-            return int(removed)
-
-        return self._write(delete)
+        """Erase every row that belongs to ``user`` (settings and conversation state, questions,
+        feedback, tickets and their messages) in one transaction: all of them, or on any failure
+        none; the number of rows removed."""
+        with self.transaction():
+            removed = self.db.execute(
+                "DELETE FROM ticket_messages WHERE ticket IN (SELECT number FROM tickets WHERE user = ?)", [user]
+            ).rowcount
+            removed += self.db.execute("DELETE FROM tickets WHERE user = ?", [user]).rowcount
+            removed += self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
+            removed += self.db.execute("DELETE FROM feedback WHERE user = ?", [user]).rowcount
+            removed += self.db.execute("DELETE FROM users WHERE user = ?", [user]).rowcount
+        self._write(self._checkpoint)
+        return int(removed)
 
     def purge_expired(self) -> int:
         """Blank old question and feedback texts, forget old update ids and ended console sessions, close tickets

@@ -6,7 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.core import Core, State
+from bot.errors import StoreError
 from bot.schema import migrations
 from bot.store import Store
 
@@ -110,4 +113,24 @@ def test_erased_text_is_not_left_in_the_files(tmp_path: Path, core: Core) -> Non
     store.delete_user("user")
     assert secret.encode() not in wal.read_bytes()
     assert secret.encode() not in (tmp_path / "opastin.sqlite").read_bytes()
+    store.close()
+
+
+def test_a_delete_that_fails_midway_erases_nothing(tmp_path: Path, core: Core) -> None:
+    """/delete is one transaction: the last table refusing (here a trigger, as a full disk or a
+    lock would) leaves the questions, tickets and conversation state erased before it in place."""
+    store = Store.in_dir(tmp_path)
+    store.save_state("user", State(language="fi", municipality="Kuhmo", topic="finnish_courses"))
+    store.record_question("user", "Missä on Kajaani Info?", core.reply(State(), "Missä on Kajaani Info?"))
+    number = store.open_ticket("user", 42, "fi", None)
+    store.add_ticket_message(number, "user", "Apua", "Apua")
+    rows = {table: store.db.table(table).count for table in ("users", "questions", "tickets", "ticket_messages")}
+    store.db.execute("CREATE TRIGGER refuse BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    with pytest.raises(StoreError):
+        store.delete_user("user")
+    assert {table: store.db.table(table).count for table in rows} == rows
+    assert store.state("user") is not None
+    store.db.execute("DROP TRIGGER refuse")
+    assert store.delete_user("user") == sum(rows.values())
+    assert {table: store.db.table(table).count for table in rows} == dict.fromkeys(rows, 0)
     store.close()

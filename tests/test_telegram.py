@@ -162,6 +162,25 @@ def test_delete_erases_everything_after_confirmation(core: Core, tmp_path: Path)
     assert pseudonym(OTHER, SECRET.encode()) in dump, "other users' data stays"
 
 
+def test_delete_forgets_what_the_conversation_was_waiting_for(core: Core, tmp_path: Path) -> None:
+    """A council message being written is forgotten with the rest: the next text is a question."""
+
+    async def scenario(peer: Peer, store: Store) -> None:
+        await peer.send_text(USER, "/council")
+        await peer.send_text(USER, "/delete")
+        await peer.wait_for_texts(USER, 2)
+        await peer.press(USER, peer.last_message(USER), "delete:yes")
+        await peer.wait_until(lambda: len(peer.sent(USER, "editMessageText")) == 1)
+        await peer.send_text(USER, "Where is Kajaani Info?")
+        texts = await peer.wait_for_texts(USER, 4)  # the confirmation is edited into "done"
+        assert texts[2] == core.texts.get("delete_done", "en")
+        assert "Kajaani Info" in texts[3]
+        for preview in ("council_preview", "council_no_translation"):
+            assert core.texts.get(preview, "en") not in texts[3], "not taken as the council message"
+
+    play(core, tmp_path, scenario)
+
+
 def test_stored_questions_are_redacted_and_pseudonymous(core: Core, tmp_path: Path) -> None:
     async def scenario(peer: Peer, store: Store) -> None:
         await peer.send_text(USER, "I am ali@example.com, hetu 131052-308T, where is Kajaani Info?")

@@ -294,7 +294,7 @@ class TelegramBot:
             await self.refuse(update, "a button not signed for this user and chat")
             return
         if action in (DELETE_YES, DELETE_NO):
-            await self.confirm_delete(update, query, action == DELETE_YES)
+            await self.confirm_delete(update, context, query, action == DELETE_YES)
             return
         if await self.feedback.take_button(update, context, action) or await self.desk.take_button(
             update, context, action
@@ -323,12 +323,18 @@ class TelegramBot:
         if isinstance(update.effective_message, Message):
             await self.send_reply(update, self.core.select(self.state(update), ""))
 
-    async def confirm_delete(self, update: Update, query: CallbackQuery, confirmed: bool) -> None:
-        """Erases the user's data after the confirmation button, or leaves it."""
+    async def confirm_delete(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, confirmed: bool
+    ) -> None:
+        """Erases the user's data after the confirmation button, or leaves it: the stored rows in one
+        transaction (a failure erases none), then what the conversation keeps in memory (a draft, a
+        message awaited for a ticket or the council)."""
         language = self.language(update)
         key = self.user_key(update)
         if confirmed and key:
             removed = self.store.delete_user(key)
+            if context.user_data is not None:
+                context.user_data.clear()
             log.info("a user erased their data (%d rows)", removed)
         text = self.core.texts.get("delete_done" if confirmed else "delete_cancelled", language)
         if isinstance(query.message, Message):
