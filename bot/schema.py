@@ -137,3 +137,11 @@ def add_staff_roles(db: sqlite_utils.Database) -> None:
     languages (comma-separated codes) a reviewer reviews."""
     db.table("staff").add_column("role", str)
     db.table("staff").add_column("languages", str)
+
+
+@migrations()
+def create_staff_thread(db: sqlite_utils.Database) -> None:
+    """Every message in the staff chat that belongs to a ticket besides its first (its other parts,
+    follow-ups, the bot's notes, staff replies): a reply to any of them finds the ticket."""
+    db.table("staff_thread").create({"message_id": int, "ticket": str, "author": str}, pk="message_id")
+    db.table("staff_thread").create_index(["ticket"])

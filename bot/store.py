@@ -14,7 +14,7 @@ import contextlib
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,9 +175,12 @@ class Store(SessionRows, FeedbackRows):
         feedback, tickets and their messages) in one transaction: all of them, or on any failure
         none; the number of rows removed."""
         with self.transaction():
-            removed = self.db.execute(
-                "DELETE FROM ticket_messages WHERE ticket IN (SELECT number FROM tickets WHERE user = ?)", [user]
-            ).rowcount
+            removed = 0
+            for table in ("ticket_messages", "staff_thread"):
+                removed += self.db.execute(
+                    f"DELETE FROM {table} WHERE ticket IN (SELECT number FROM tickets WHERE user = ?)",  # noqa: S608
+                    [user],
+                ).rowcount
             removed += self.db.execute("DELETE FROM tickets WHERE user = ?", [user]).rowcount
             removed += self.db.execute("DELETE FROM questions WHERE user = ?", [user]).rowcount
             removed += self.db.execute("DELETE FROM feedback WHERE user = ?", [user]).rowcount
@@ -265,10 +268,23 @@ class Store(SessionRows, FeedbackRows):
         rows = list(self.db.table("tickets").rows_where("number = ?", [number]))
         return rows[0] if rows else None
 
-    def ticket_by_staff_message(self, message_id: int) -> dict[str, Any] | None:
-        """The ticket shown by ``message_id`` in the staff chat."""
+    def add_to_staff_thread(self, number: str, message_ids: Iterable[int], author: str = "bot") -> None:
+        """Remember that ``message_ids`` in the staff chat belong to ticket ``number`` (written by
+        "bot" or "staff")."""
+        rows = [{"message_id": message_id, "ticket": number, "author": author} for message_id in message_ids]
+        self._write(lambda: self.db.table("staff_thread").upsert_all(rows, pk="message_id"))
+
+    def ticket_by_staff_message(self, message_id: int) -> tuple[dict[str, Any], str] | None:
+        """The ticket ``message_id`` in the staff chat belongs to, and who wrote that message ("bot"
+        or "staff")."""
         rows = list(self.db.table("tickets").rows_where("staff_message_id = ?", [message_id]))
-        return rows[0] if rows else None
+        if rows:
+            return rows[0], "bot"
+        thread = self.db.execute(
+            "SELECT ticket, author FROM staff_thread WHERE message_id = ?", [message_id]
+        ).fetchone()
+        ticket = self.ticket(str(thread[0])) if thread else None
+        return (ticket, str(thread[1])) if ticket and thread else None
 
     def tickets(self, status: str | None = None) -> list[dict[str, Any]]:
         """Tickets newest first, without the user's pseudonym or chat."""

@@ -31,6 +31,7 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "add_ticket_staff",
         "create_feedback",
         "add_staff_roles",
+        "create_staff_thread",
     ]
 
 

@@ -160,11 +160,11 @@ class TelegramBot:
         """Send ``text`` to a chat the user is not writing in right now (a staff answer)."""
         await send_parts(self.application_bot, chat_id, text, buttons, self.signs_for(user, chat_id))
 
-    async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> int:
+    async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> list[int]:
         """Send plain ``text`` to a chat (the staff group), split, as a reply when ``reply_to`` is given;
-        the id of the last message sent (the one that says how to answer)."""
+        the ids of the messages sent (the last one says how to answer)."""
         sent = await send_parts(self.application_bot, chat_id, text, reply_to_message_id=reply_to)
-        return sent[-1].message_id
+        return [message.message_id for message in sent]
 
     def is_mine(self, user_id: int) -> bool:
         """Tell whether ``user_id`` is this bot (a reply to one of its own messages)."""

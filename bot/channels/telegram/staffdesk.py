@@ -74,8 +74,8 @@ class Outbox(Protocol):
         """Answer a button that is not the pressing user's with the stale-button reply."""
         ...
 
-    async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> int:
-        """Send plain ``text`` to a chat; the id of the message sent."""
+    async def post(self, chat_id: int, text: str, reply_to: int | None = None) -> list[int]:
+        """Send plain ``text`` to a chat; the ids of the messages sent."""
         ...
 
     def is_mine(self, user_id: int) -> bool:
@@ -224,7 +224,8 @@ class StaffDesk:
             first = ticket["staff_message_id"] if ticket else None
             sent = await self.bot.post(self.settings.staff_chat_id, text, reply_to=first)
             if not first:  # staff reply to the last part, which says so
-                self.store.set_staff_message(number, sent)
+                self.store.set_staff_message(number, sent[-1])
+            self.store.add_to_staff_thread(number, sent if first else sent[:-1])
         if self.mail and self.settings.service_email:
             try:
                 await send_mail_async(
@@ -237,28 +238,42 @@ class StaffDesk:
                 log.error("ticket %s not e-mailed (it is in the staff group and the console): %s", number, error)
 
     async def staff_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Carries a staff member's Finnish reply in the staff group to the user; /close closes."""
+        """Carries a staff member's Finnish reply in the staff group to the user; /close closes.
+
+        A reply to any of the bot's messages about a ticket (its parts, a follow-up, a note such as
+        "answer sent") finds the ticket. A reply to a staff member's message is never sent to the
+        user (it may be a word between colleagues): staff are told what to reply to instead.
+        """
         message = update.effective_message
         replied = message.reply_to_message if message else None
         if message is None or message.text is None or replied is None:
             return
-        ticket = self.store.ticket_by_staff_message(replied.message_id)
-        if ticket is None:
+        found = self.store.ticket_by_staff_message(replied.message_id)
+        if found is None:
             if replied.from_user and self.bot.is_mine(replied.from_user.id):
                 await message.reply_text(self.handoff.staff.get("ticket_gone"))
             return
+        ticket, author = found
         number = str(ticket["number"])
+        if author == "staff":
+            await self.note(message, number, "reply_to_the_bot")
+            return
+        self.store.add_to_staff_thread(number, [message.message_id], "staff")
         if message.text.strip().startswith("/close"):
             self.store.close_ticket(number)
-            await message.reply_text(self.handoff.staff.get("ticket_closed_now", number=number))
+            await self.note(message, number, "ticket_closed_now")
             return
         answer = self.handoff.answer(number, clean(message.text))
         if answer is None:
-            await message.reply_text(self.handoff.staff.get("ticket_closed_not_sent", number=number))
+            await self.note(message, number, "ticket_closed_not_sent")
             return
         await self.deliver(answer)
-        sent = "answer_sent_translated" if answer.translated else "answer_sent_finnish"
-        await message.reply_text(self.handoff.staff.get(sent, number=number))
+        await self.note(message, number, "answer_sent_translated" if answer.translated else "answer_sent_finnish")
+
+    async def note(self, message: Message, number: str, key: str) -> None:
+        """Answer a staff member's ``message`` about ticket ``number``; a reply to the note finds the ticket too."""
+        sent = await message.reply_text(self.handoff.staff.get(key, number=number))
+        self.store.add_to_staff_thread(number, [sent.message_id])
 
     async def deliver(self, answer: StaffAnswer) -> None:
         """Send a staff answer to the user with the Finnish original one tap away."""
