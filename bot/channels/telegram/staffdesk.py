@@ -2,10 +2,13 @@
 
 Drafts and the last unanswered question live only in memory (context.user_data) until the
 user presses a button: nothing of a council message is stored after sending, beyond a count.
+Every call of the handoff that may machine-translate runs in a worker thread, never on the event
+loop, so other users are answered while a ticket or a council message is being translated.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -151,7 +154,8 @@ class StaffDesk:
         elif awaiting == "council":
             await self.preview_council(update, context, message, text)
         elif isinstance(awaiting, str) and (number := ticket_reply_number(awaiting)) is not None:
-            forward = self.handoff.follow_up(number, text) if self.owns(update, number) else None
+            owned = self.owns(update, number)
+            forward = await asyncio.to_thread(self.handoff.follow_up, number, text) if owned else None
             if forward:
                 await self.to_staff(forward)
                 await self.bot.send(update, self.bot.text(update, "handoff_sent", ticket=number))
@@ -209,7 +213,9 @@ class StaffDesk:
             return
         state = self.bot.state(update)
         language = self.bot.language(update)
-        forward = self.handoff.open(key, message.chat_id, question, language, state.municipality)
+        forward = await asyncio.to_thread(
+            self.handoff.open, key, message.chat_id, question, language, state.municipality
+        )
         await self.to_staff(forward)
         lines = [self.bot.text(update, "handoff_sent", ticket=forward.number)]
         if self.handoff.is_after_hours(datetime.now()) and self.settings.office_hours:
@@ -263,7 +269,7 @@ class StaffDesk:
             self.store.close_ticket(number)
             await self.note(message, number, "ticket_closed_now")
             return
-        answer = self.handoff.answer(number, clean(message.text))
+        answer = await asyncio.to_thread(self.handoff.answer, number, clean(message.text))
         if answer is None:
             await self.note(message, number, "ticket_closed_not_sent")
             return
@@ -286,9 +292,9 @@ class StaffDesk:
     ) -> None:
         """Show the Finnish translation beside the original, with send, write again and cancel."""
         language = self.bot.language(update)
-        finnish, _ = self.handoff.council_draft(text, language)
-        if context.user_data is not None:
-            context.user_data[COUNCIL_DRAFT] = (text, language)
+        finnish, reply_to = await asyncio.to_thread(self.handoff.council_draft, text, language)
+        if context.user_data is not None:  # translated once: sending uses the text the user saw
+            context.user_data[COUNCIL_DRAFT] = (text, language, finnish, reply_to)
         texts = self.cores().texts
         lines = [texts.get("council_preview", language) if finnish else texts.get("council_no_translation", language)]
         lines += [text] if not finnish or finnish == text else [text, "—", finnish]
@@ -305,8 +311,7 @@ class StaffDesk:
         if not draft:
             await self.bot.send(update, self.bot.text(update, "stale_button"))
             return
-        text, language = draft
-        finnish, reply_to = self.handoff.council_draft(text, language)
+        text, language, finnish, reply_to = draft
         body = "\n\n".join(part for part in (finnish, "---", f"Alkuperäinen ({language}):", text) if part)
         self.store.count("council_messages")
         if self.mail and self.settings.council_email:
