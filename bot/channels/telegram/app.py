@@ -28,6 +28,7 @@ from ...app import Services
 from ...errors import StoreError
 from ...settings import Settings
 from ...store import Store
+from . import webhook
 from .bot import TelegramBot
 from .updates import ChatOrderProcessor, LedgerBot, ModelWorker, UpdateLedger
 from .voicedesk import TELEGRAM_FILES, file_url
@@ -204,14 +205,10 @@ def run(services: Services) -> None:
     """Run the bot: a webhook when OPASTIN_WEBHOOK_URL is set, else long polling."""
     settings = services.settings
     application = build_application(services)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=webhook_secret(settings),
-            allowed_updates=Update.ALL_TYPES,
-        )
+    if settings.webhook_url:  # answered only once handled, see webhook.py
+        path = urlparse(settings.webhook_url).path.lstrip("/")
+        secret = webhook_secret(settings)
+        listen, port = settings.webhook_listen, settings.webhook_port
+        asyncio.run(webhook.serve(application, settings.webhook_url, path, listen, port, secret))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -54,9 +54,11 @@ class UpdateLedger:
         return True
 
     def finish(self, update_id: int) -> None:
-        """An update is handled (or refused): the next poll may confirm it."""
-        self._open.discard(update_id)
-        self._finished.add(update_id)
+        """An update is handled (or refused): the next poll may confirm it (a webhook's update,
+        never fetched, is not kept)."""
+        if update_id in self._open:
+            self._open.discard(update_id)
+            self._finished.add(update_id)
         self._progress.set()
 
     def confirmed(self, offset: int) -> None:
