@@ -14,7 +14,7 @@ import contextlib
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +28,7 @@ from .privacy import redact
 from .schema import migrations
 from .store_feedback import FeedbackRows
 from .store_sessions import SessionRows
+from .store_thread import StaffThreadRows
 
 _T = TypeVar("_T")
 DATABASE_FILE = "opastin.sqlite"
@@ -51,7 +52,7 @@ class UserSettings:
     voice_answers: bool = False
 
 
-class Store(SessionRows, FeedbackRows):
+class Store(SessionRows, FeedbackRows, StaffThreadRows):
     """One SQLite file in WAL mode, migrated on open."""
 
     def __init__(
@@ -267,24 +268,6 @@ class Store(SessionRows, FeedbackRows):
         """The ticket with ``number``."""
         rows = list(self.db.table("tickets").rows_where("number = ?", [number]))
         return rows[0] if rows else None
-
-    def add_to_staff_thread(self, number: str, message_ids: Iterable[int], author: str = "bot") -> None:
-        """Remember that ``message_ids`` in the staff chat belong to ticket ``number`` (written by
-        "bot" or "staff")."""
-        rows = [{"message_id": message_id, "ticket": number, "author": author} for message_id in message_ids]
-        self._write(lambda: self.db.table("staff_thread").upsert_all(rows, pk="message_id"))
-
-    def ticket_by_staff_message(self, message_id: int) -> tuple[dict[str, Any], str] | None:
-        """The ticket ``message_id`` in the staff chat belongs to, and who wrote that message ("bot"
-        or "staff")."""
-        rows = list(self.db.table("tickets").rows_where("staff_message_id = ?", [message_id]))
-        if rows:
-            return rows[0], "bot"
-        thread = self.db.execute(
-            "SELECT ticket, author FROM staff_thread WHERE message_id = ?", [message_id]
-        ).fetchone()
-        ticket = self.ticket(str(thread[0])) if thread else None
-        return (ticket, str(thread[1])) if ticket and thread else None
 
     def tickets(self, status: str | None = None) -> list[dict[str, Any]]:
         """Tickets newest first, without the user's pseudonym or chat."""
