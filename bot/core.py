@@ -19,7 +19,7 @@ from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
 from .errors import TranslationError
-from .followup import BARE_LETTERS, asks, goes_on, place_of_named
+from .followup import BARE_LETTERS, asks, goes_on, place_of_named, with_request
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .mt.argos import Translator
 from .names import (
@@ -127,7 +127,8 @@ class Core:
             cleaned = cleaned[:MAX_CHARS]
             notes.append("long_message")
         understanding = self.nlu.understand(cleaned)
-        signals = self.steering.read(cleaned, self.knowledge.without_municipalities)
+        last = self.knowledge.entry(state.topic) if state.topic else None
+        signals = with_request(self.steering.read(cleaned, self.knowledge.without_municipalities), understanding, last)
         names_cut = self.knowledge.without_municipalities(cleaned)  # a name says nothing of the language
         language = answer_language(state, names_cut, understanding.language, signals.language, heard_language)
         state = replace(state, language=language)
@@ -142,7 +143,6 @@ class Core:
         named = understanding.municipality
         if named and (signals.home or not state.municipality_stated):
             state = replace(state, municipality=named, municipality_stated=state.municipality_stated or signals.home)
-        last = self.knowledge.entry(state.topic) if state.topic else None
         bare_home = signals.home and signals.rest <= BARE_LETTERS  # "we moved to Kuhmo": no emergency
         if understanding.intent == EMERGENCY and not self._unsure(understanding) and not bare_home:
             return self._emergency(state, understanding)

@@ -10,6 +10,7 @@ right after an answer and even when it names a municipality. The core asks; this
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .names import GREET, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
@@ -25,6 +26,9 @@ VAGUE_BELOW = 0.35
 #: Up to this many letters, an unsure question with no follow-up word still asks about the last
 #: answer ("quels secteurs ?", "is it free?", "треба записуватися заздалегідь?").
 VAGUE_LETTERS = 30
+#: Up to this many letters, a message naming a language and no topic of its own asks for the last
+#: answer in that language ("can you tell me that in Russian?", "Voisitko kertoa tämän suomeksi?").
+REQUEST_LETTERS = 40
 #: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
 _SMALL_TALK = frozenset({GREET, THANKS})
 
@@ -32,10 +36,27 @@ _SMALL_TALK = frozenset({GREET, THANKS})
 def own_topic(understanding: Understanding, signals: Signals, last: Entry) -> bool:
     """Tell whether the message is surely about a topic other than the last answer's (another
     authority's counts too, and out of scope unless it asks only for a place or a detail)."""
+    if topical(understanding, last):
+        return True
+    sure = understanding.confidence >= VAGUE_BELOW
+    return understanding.intent == OUT_OF_SCOPE and sure and signals.rest > BARE_LETTERS
+
+
+def topical(understanding: Understanding, last: Entry) -> bool:
+    """Tell whether the message is surely about a topic of the knowledge base or another authority,
+    other than the last answer's."""
     intent = understanding.intent
-    if intent in _SMALL_TALK or intent == last.intent or understanding.confidence < VAGUE_BELOW:
+    if intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, last.intent):
         return False
-    return intent != OUT_OF_SCOPE or signals.rest > BARE_LETTERS
+    return understanding.confidence >= VAGUE_BELOW
+
+
+def with_request(signals: Signals, understanding: Understanding, last: Entry | None) -> Signals:
+    """``signals`` with the language a message names taken as a request to answer in it when the
+    message asks nothing of its own besides, after an answer ("can you tell me that in Russian?")."""
+    if signals.language or not signals.named_language or last is None or signals.rest > REQUEST_LETTERS:
+        return signals
+    return signals if topical(understanding, last) else replace(signals, language=signals.named_language)
 
 
 def shows(last: Entry, signals: Signals) -> bool:

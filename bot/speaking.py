@@ -16,6 +16,9 @@ from .languages import FALLBACK_LANGUAGE, SUPPORTED
 
 #: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
 SHORT_LETTERS = 12
+#: Below this many letters (municipality names left out) a message in a conversation keeps its
+#: language: a detector takes "hennes telefonnummer?" for Estonian and "e-posta adresi ne?" for Czech.
+SWITCH_LETTERS = 25
 
 
 def answer_language(
@@ -29,7 +32,7 @@ def answer_language(
     letters = sum(char.isalpha() for char in text)
     if heard in SUPPORTED and not state.language_chosen and (letters < SHORT_LETTERS or detected is None):
         return heard
-    if state.language_chosen or detected is None or (state.language and letters < SHORT_LETTERS):
+    if state.language_chosen or detected is None or (state.language and letters < SWITCH_LETTERS):
         return state.language
     return detected
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from bot.core import Core, Reply, State
 from bot.names import EMERGENCY, GREET, OTHER_AUTHORITY, OUT_OF_SCOPE
 from bot.nlu import NLU, Ranking
+from bot.nlu.language import LanguageDetector
 from tests.conftest import ScriptedRanking
 
 CONTACT = (("coordinator_contact", 0.9), ("integration_plan", 0.05))
@@ -104,3 +105,39 @@ def test_saying_where_one_moved_is_no_emergency_even_when_ranked_so(core: Core) 
 
 def test_a_municipality_name_is_found_in_thai_as_people_spell_it(core: Core) -> None:
     assert core.knowledge.find_municipality("แล้วที่คาเยอานีล่ะคะ") == "Kajaani"
+
+
+def test_a_language_named_with_no_topic_of_its_own_asks_for_the_last_answer_in_it(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "walk": (("event_walk_and_talk", 0.95), ("events", 0.02)),
+            "russian": ((OUT_OF_SCOPE, 0.5), ("events", 0.1)),
+            "somali": (("society_orientation", 0.8), ("events", 0.1)),
+        },
+    )
+    _, russian = talk(bot, ["When is the Walk and Talk?", "can you tell me that in Russian?"])
+    assert (russian.topic, russian.language, russian.fallback) == ("event_walk_and_talk", "ru", False)
+    _, somali = talk(bot, ["When is the Walk and Talk?", "is there society orientation in Somali?"])
+    assert (somali.topic, somali.language) == ("society_orientation", "en")
+
+
+class Estonian(LanguageDetector):
+    """A detector that reads Estonian in every message long enough to tell."""
+
+    def detect(self, text: str) -> str | None:
+        """Estonian, as lingua reads some short Swedish messages."""
+        return "et" if sum(char.isalpha() for char in text) >= self.min_letters else None
+
+
+def test_a_short_message_keeps_the_conversations_language_and_a_sentence_switches_it(core: Core) -> None:
+    nlu = NLU(
+        core.knowledge,
+        Estonian(core.knowledge, {**LanguageDetector.defaults}),
+        ScriptedRanking({"": CONTACT}),
+        core.nlu.fallback,
+    )
+    bot = Core(core.knowledge, core.texts, nlu, today=core.today, steering=core.steering)
+    swedish = State(language="sv", topic="coordinator_contact_kuusamo")
+    assert bot.reply(swedish, "hennes telefonnummer i Kuusamo?").language == "sv"
+    assert bot.reply(swedish, "Kes on integratsiooni kontaktisik Kuusamos?").language == "et"

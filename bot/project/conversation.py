@@ -110,6 +110,9 @@ class Signals:
     followup: bool = False
     detail: Detail | None = None
     language: str | None = None
+    #: The language a request phrase names, however much else the message says ("can you tell me
+    #: that in Russian?"): the core decides whether that is a request.
+    named_language: str | None = None
     #: Letters left once names and every steering phrase are taken out (Chinese characters weigh more).
     rest: int = 0
 
@@ -137,13 +140,15 @@ class Steering:
         rest = self.followups.pattern.sub(" ", rest, count=1) if self.followups.starts(rest) else rest
         for phrases in (self.home, *(d.phrases for d in self.details), *self.language_requests.values()):
             rest = phrases.removed(rest)
+        named = self._requested_language(folded)
         return Signals(
             acknowledgement=acknowledgement and not decline,
             decline=decline,
             home=self.home.found(folded),
             followup=self.followups.starts(folded),
             detail=next((detail for detail in self.details if detail.phrases.found(folded)), None),
-            language=self._requested_language(folded) if _letters(rest) <= REQUEST_REST else None,
+            language=named if _letters(rest) <= REQUEST_REST else None,
+            named_language=named,
             rest=_letters(rest),
         )
 
