@@ -59,10 +59,13 @@ def with_request(signals: Signals, understanding: Understanding, last: Entry | N
     return signals if topical(understanding, last) else replace(signals, language=signals.named_language)
 
 
-def shows(last: Entry, signals: Signals) -> bool:
-    """Tell whether the last answer has lines showing the detail the message asks for."""
+def knows(last: Entry, signals: Signals) -> bool:
+    """Tell whether the last answer has lines showing the detail the message asks for, or says in
+    its ``gaps:`` that the sources lack it (then the answer says so)."""
     detail = signals.detail
-    return detail is not None and any(detail.lines(text, last.facts) for text in last.text.values())
+    if detail is None:
+        return False
+    return detail.lacked_by(last.gaps) or any(detail.lines(text, last.facts) for text in last.text.values())
 
 
 def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
@@ -70,7 +73,7 @@ def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signa
     its details, in another language, or a few unsure words) rather than a new question."""
     if names_another_topic(knowledge, text, last.intent):
         return False
-    if signals.language or (signals.rest <= BARE_LETTERS and shows(last, signals)):
+    if signals.language or (signals.rest <= BARE_LETTERS and knows(last, signals)):
         return True
     if understanding.municipality or signals.detail or signals.followup:
         return not own_topic(understanding, signals, last)

@@ -141,3 +141,16 @@ def test_a_short_message_keeps_the_conversations_language_and_a_sentence_switche
     swedish = State(language="sv", topic="coordinator_contact_kuusamo")
     assert bot.reply(swedish, "hennes telefonnummer i Kuusamo?").language == "sv"
     assert bot.reply(swedish, "Kes on integratsiooni kontaktisik Kuusamos?").language == "et"
+
+
+def test_a_bare_detail_the_sources_lack_is_said_of_the_last_answer(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "council": (("council_contact", 0.9), ("coordinator_contact", 0.05)),
+            "mail": (("coordinator_contact", 0.6), ("council_contact", 0.3)),
+        },
+    )
+    _, email = talk(bot, ["How can I contact the immigrant council?", "what is their e-mail?"])
+    assert email.topic == "council_contact"
+    assert core.texts.get("detail_missing_email", "en") in email.text
