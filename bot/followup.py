@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .names import GREET, OUT_OF_SCOPE, THANKS
+from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
 from .project.conversation import Signals, names_another_topic
 from .project.knowledge import Entry, Knowledge
@@ -34,12 +34,15 @@ _SMALL_TALK = frozenset({GREET, THANKS})
 
 
 def own_topic(understanding: Understanding, signals: Signals, last: Entry) -> bool:
-    """Tell whether the message is surely about a topic other than the last answer's (another
-    authority's counts too, and out of scope unless it asks only for a place or a detail)."""
+    """Tell whether the message is surely about a topic other than the last answer's; another
+    authority's ("a dentist in Kuhmo?") and out of scope count too, unless it asks only for a
+    place or a detail."""
     if topical(understanding, last):
         return True
-    sure = understanding.confidence >= VAGUE_BELOW
-    return understanding.intent == OUT_OF_SCOPE and sure and signals.rest > BARE_LETTERS
+    if signals.rest <= BARE_LETTERS:
+        return False
+    intent, sure = understanding.intent, understanding.confidence >= VAGUE_BELOW
+    return intent == OTHER_AUTHORITY or (intent == OUT_OF_SCOPE and sure)
 
 
 def topical(understanding: Understanding, last: Entry) -> bool:
@@ -77,7 +80,8 @@ def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signa
         return True
     if understanding.municipality or signals.detail or signals.followup:
         return not own_topic(understanding, signals, last)
-    return signals.rest <= VAGUE_LETTERS and understanding.confidence < VAGUE_BELOW
+    vague = understanding.confidence < VAGUE_BELOW and understanding.intent != OTHER_AUTHORITY
+    return signals.rest <= VAGUE_LETTERS and vague
 
 
 def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, unsure: bool) -> bool:

@@ -154,3 +154,17 @@ def test_a_bare_detail_the_sources_lack_is_said_of_the_last_answer(core: Core) -
     _, email = talk(bot, ["How can I contact the immigrant council?", "what is their e-mail?"])
     assert email.topic == "council_contact"
     assert core.texts.get("detail_missing_email", "en") in email.text
+
+
+def test_another_authoritys_question_is_never_taken_for_a_follow_up(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "contact": CONTACT,
+            "dentist": ((OTHER_AUTHORITY, 0.3), ("coordinator_contact", 0.2)),
+            "rent": ((OTHER_AUTHORITY, 0.3), ("coordinator_contact", 0.2)),
+        },
+    )
+    _, dentist, rent = talk(bot, ["Who is the contact person in Kuusamo?", "a good dentist in Kuhmo?", "rent?"])
+    assert (dentist.topic, dentist.fallback) == (None, True)
+    assert (rent.topic, rent.fallback) == (None, True)
