@@ -51,7 +51,9 @@ class FeedbackRows:
 
     def record_feedback(self, user: str, verdict: str, language: str, translation: str, entry: str) -> int:
         """Keep what ``user`` said of an answer, with the question that got it (the user's latest
-        stored question answered by ``entry``, already redacted; none after a topic button); its id."""
+        stored question answered by ``entry``, already redacted; none after a topic button); its id.
+        It replaces the user's earlier word on the entry in that language: the counts are of
+        people, so pressing a button ten times is not ten complaints."""
         asked = self.db.execute(
             "SELECT text FROM questions WHERE user = ? AND topic = ? ORDER BY id DESC LIMIT 1", [user, entry]
         ).fetchone()
@@ -65,8 +67,16 @@ class FeedbackRows:
             "question": asked[0] if asked else None,
         }
         table = self.db.table("feedback")
-        self._write(lambda: table.insert(row))
-        return int(table.last_pk)  # type: ignore[arg-type]
+
+        def replace_earlier() -> int:
+            with self.db.atomic():
+                self.db.execute(
+                    "DELETE FROM feedback WHERE user = ? AND entry = ? AND language = ?", [user, entry, language]
+                )
+                table.insert(row)
+            return int(table.last_pk)  # type: ignore[arg-type]
+
+        return self._write(replace_earlier)
 
     def add_feedback_comment(self, user: str, feedback_id: int, text: str) -> bool:
         """Keep ``user``'s one line (redacted) on their own "not right" row; whether there was one."""

@@ -65,20 +65,32 @@ def test_helpful_and_not_right_with_a_line_are_kept_redacted(core: Core, tmp_pat
 
     play(core, tmp_path, scenario)
     store = Store.in_dir(tmp_path)
-    helpful, wrong = rows(store)
-    user = pseudonym(USER, SECRET.encode())
-    assert {key: helpful[key] for key in ("user", "entry", "language", "translation", "verdict", "comment")} == {
-        "user": user,
+    [wrong] = rows(store)  # "not right" pressed after "helpful": the user's last word on the answer counts
+    assert {key: wrong[key] for key in ("user", "entry", "language", "translation", "verdict", "question")} == {
+        "user": pseudonym(USER, SECRET.encode()),
         "entry": "service_point",
         "language": "en",
         "translation": "draft",
-        "verdict": "helpful",
-        "comment": None,
+        "verdict": "not_right",
+        "question": QUESTION,
     }
-    assert (wrong["verdict"], wrong["question"]) == ("not_right", QUESTION)
     assert wrong["comment"] == "The opening hours are wrong, call me on [phone]"
     assert len(store.questions()) == 2, "the line about the answer is not kept as a question"
     store.close()
+
+
+def test_helpful_pressed_again_and_again_counts_once(core: Core, tmp_path: Path) -> None:
+    async def scenario(peer: Peer, store: Store) -> None:
+        await peer.send_text(USER, QUESTION)
+        await peer.wait_for_texts(USER, 1)
+        message = peer.last_message(USER)
+        for _ in range(3):
+            await peer.press(USER, message, HELPFUL)
+        await peer.wait_for_texts(USER, 4)
+        assert [(row["verdict"], row["comment"]) for row in rows(store)] == [("helpful", None)]
+        assert store.feedback_counts() == [("service_point", "en", 1, 0)]
+
+    play(core, tmp_path, scenario)
 
 
 def test_not_right_in_arabic_may_be_skipped(core: Core, tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ def test_a_complaint_keeps_the_redacted_question_and_only_its_users_line(tmp_pat
     assert not store.add_feedback_comment("bob", row, "Bob writes into Alice's row"), "only one's own row"
     assert store.add_feedback_comment("alice", row, "Wrong hours,\ncall 040 123 4567")
     assert not store.add_feedback_comment("alice", row, "a second line"), "one line per complaint"
-    store.record_feedback("bob", HELPFUL, "ar", "draft", "service_point")
+    store.record_feedback("bob", NOT_RIGHT, "ar", "draft", "service_point")
+    store.record_feedback("bob", HELPFUL, "ar", "draft", "service_point")  # Bob changed his mind
     [complaint] = store.complaints()
     assert complaint == {
         "at": complaint["at"],
