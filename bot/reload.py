@@ -23,7 +23,10 @@ def fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
         path = root / name
         candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
         for candidate in candidates:
-            stat = candidate.stat()
+            try:
+                stat = candidate.stat()
+            except FileNotFoundError:  # an editor's (or the Review page's) temporary file, renamed meanwhile
+                continue
             files.append((str(candidate), stat.st_mtime_ns, stat.st_size))
     return tuple(files)
 

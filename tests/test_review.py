@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from bot.app import Services
+from bot.app import Services, load_core
 from bot.cli import main
 from bot.core import Core, State
 from bot.names import HELPFUL, NOT_RIGHT
 from bot.project.translations import translations_in
+from bot.reload import LiveCore, fingerprint
 from bot.settings import Settings
 from bot.store import Store
 from bot.store_feedback import REVIEWER, STAFF, Account
@@ -213,3 +214,15 @@ def test_an_entry_missing_from_the_catalog_is_said_and_nothing_is_written(
     assert response.status_code == 400
     assert "opastin translations update" in response.text
     assert path.read_bytes() == before
+
+
+def test_a_reloaded_bot_answers_with_the_reviewed_translation(reviewer: TestClient, tree: Path, core: Core) -> None:
+    live = LiveCore(lambda: load_core(tree, today=lambda: TODAY), tree)
+    draft = translations_in(core.knowledge, catalog(tree, "ar"))[ENTRY]
+    state = State(language="ar", language_chosen=True)
+    assert live().select(state, "topic:service_point").translation == "draft"
+    watched = fingerprint(tree)
+    assert review(reviewer, "ar", draft.title, draft.text) == 303
+    assert fingerprint(tree) != watched, "the running bot sees the edit"
+    assert live.reload(), "Babel reads the edited catalog"
+    assert live().select(state, "topic:service_point").translation == "curated"
