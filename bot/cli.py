@@ -229,9 +229,8 @@ def _staff_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if store.staff_hash(args.name) is not None:
         raise OpastinError(f"Staff account '{args.name}' exists; give it a new password: opastin staff password NAME.")
     store.add_staff(args.name, _new_password(args, stdin), args.role, languages)
-    stdout.write(
-        f"Account '{args.name}' ({args.role} {','.join(languages)}) saved; sign in at the console (opastin web).\n"
-    )
+    kind = f"reviewer of {','.join(languages)}" if languages else args.role  # only reviewers have languages
+    stdout.write(f"Account '{args.name}' ({kind}) saved; sign in at the console (opastin web).\n")
     return 0
 
 
