@@ -168,3 +168,14 @@ def test_another_authoritys_question_is_never_taken_for_a_follow_up(core: Core) 
     _, dentist, rent = talk(bot, ["Who is the contact person in Kuusamo?", "a good dentist in Kuhmo?", "rent?"])
     assert (dentist.topic, dentist.fallback) == (None, True)
     assert (rent.topic, rent.fallback) == (None, True)
+
+
+def test_short_phrases_are_whole_words_and_arabic_script_ones_start_a_word(core: Core) -> None:
+    def detail(text: str) -> str | None:
+        found = core.steering.read(text, core.knowledge.without_municipalities).detail
+        return found.name if found else None
+
+    assert detail("aitäh abi eest") is None, "Vietnamese 'ai' (who) is no stem of aitäh"
+    assert detail("یکی از دوستانم") is None, "Persian کی (who) inside یکی (one)"
+    assert (detail("ai?"), detail("کیه؟"), detail("ومتى؟")) == ("person", "person", "time")
+    assert detail("sähköpostiosoite?") == "email", "a longer phrase is still a stem"

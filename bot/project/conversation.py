@@ -31,9 +31,16 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
     "duration": re.compile(r"\b\d+(?:[–-]\d+)?\b"),
 }
-# Scripts written without spaces between words, or with prefixes glued to words (Arabic "وفي"),
-# cannot use word boundaries: their phrases are matched as substrings.
+# Scripts written without spaces between words (Thai, Chinese) cannot use word boundaries: their
+# phrases are matched as substrings; Arabic script glues particles to words ("وفي").
 _NO_WORD_BOUNDARY = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+#: Where a word starts in Arabic script: after no letter, or after a particle glued to the word
+#: (و "and", ب, ل, ف, the article ال and their combinations).
+_GLUED = ("و", "ب", "ل", "ف", "ال", "وال", "بال", "فال", "لل")
+_ARABIC_WORD_START = "(?:" + "|".join([r"(?<!\w)", *(rf"(?<=(?<!\w){glued})" for glued in _GLUED)]) + ")"
+#: Up to this many letters a Latin or Cyrillic phrase matches whole words only, never as a stem.
+STEM_LETTERS = 3
 # Chinese characters are words: each weighs as much as a few Latin letters.
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_WEIGHT = 3
@@ -42,14 +49,19 @@ _HAN_WEIGHT = 3
 def phrase_pattern(phrases: Iterable[str], whole_words: bool = True) -> re.Pattern[str]:
     """One pattern matching any of ``phrases`` in normalized text, longest first. Latin and Cyrillic
     phrases match at word boundaries (with ``whole_words`` false only at the start, so a stem
-    matches its inflected forms); scripts without word boundaries match anywhere."""
+    matches its inflected forms; a phrase of up to ``STEM_LETTERS`` letters is a whole word:
+    Vietnamese "ai" is no stem of "aikuinen"); Arabic-script phrases match at the start of a word
+    or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere."""
     alternatives = []
     for phrase in sorted({normalize(phrase) for phrase in phrases if phrase.strip()}, key=len, reverse=True):
         escaped = re.escape(phrase)
-        if _NO_WORD_BOUNDARY.search(phrase):
+        if _ARABIC_SCRIPT.search(phrase):
+            alternatives.append(f"{_ARABIC_WORD_START}(?:{escaped})")
+        elif _NO_WORD_BOUNDARY.search(phrase):
             alternatives.append(f"(?:{escaped})")
         else:
-            alternatives.append(rf"(?<!\w)(?:{escaped})" + (r"(?!\w)" if whole_words else ""))
+            whole = whole_words or len(phrase) <= STEM_LETTERS
+            alternatives.append(rf"(?<!\w)(?:{escaped})" + (r"(?!\w)" if whole else ""))
     return re.compile("|".join(alternatives) or r"(?!)")
 
 
