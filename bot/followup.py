@@ -35,8 +35,8 @@ _SMALL_TALK = frozenset({GREET, THANKS})
 
 def own_topic(understanding: Understanding, signals: Signals, last: Entry) -> bool:
     """Tell whether the message is surely about a topic other than the last answer's; another
-    authority's ("a dentist in Kuhmo?") and out of scope count too, unless it asks only for a
-    place or a detail."""
+    authority's ("a dentist in Kuhmo?", however unsure) and out of scope count too, unless it asks
+    only for a place or a detail."""
     if topical(understanding, last):
         return True
     if signals.rest <= BARE_LETTERS:
