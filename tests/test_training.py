@@ -16,7 +16,7 @@ import numpy
 import pytest
 
 from bot.nlu.embedded import IntentClassifier
-from bot.nlu.vectors import Embedder
+from bot.nlu.vectors import MAX_QUERY_TOKENS, Embedder
 from bot.progress import Progress
 from bot.project.config import load_config
 from bot.project.intents import Example, load_examples
@@ -114,3 +114,14 @@ def test_a_cached_model_that_cannot_be_read_is_trained_again(
     assert "cannot be read" in capsys.readouterr().err
     assert model.models is not None
     assert pickle.loads(cached.read_bytes()).ngrams is not None
+
+
+def test_a_question_is_read_up_to_the_token_limit(tmp_path: Path) -> None:
+    """The model's time grows with the square of the tokens: a flood of one letter is cut, an
+    ordinary question (even a long one) is read whole."""
+    embedder = Embedder(threads=1, cache_dir=tmp_path)
+    question = "Where can I learn Finnish in Kuhmo? " * 20
+    assert embedder.within_limit(question) == question
+    flood = embedder.within_limit("ب" * 1000)
+    assert embedder.model.token_count(flood, True) == MAX_QUERY_TOKENS
+    assert flood == "ب" * len(flood)
