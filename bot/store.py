@@ -76,6 +76,10 @@ class Store(SessionRows, FeedbackRows, StaffThreadRows):
             self.db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False, isolation_level=None))
             self.db.enable_wal()
             self.db.execute("PRAGMA secure_delete = ON")
+            # A commit survives the process being killed without an fsync of the WAL (only a power
+            # cut can roll the last ones back): the moment between an answer sent and its update
+            # recorded stays short (ARCHITECTURE.md, "Delivery").
+            self.db.execute("PRAGMA synchronous = NORMAL")
             migrations.apply(self.db)
         except (sqlite3.Error, OSError) as error:
             raise StoreError(f"Cannot open the store {path}: {error}. Check OPASTIN_DATA_DIR.") from error
@@ -112,22 +116,32 @@ class Store(SessionRows, FeedbackRows, StaffThreadRows):
     def save_state(
         self, user: str, state: State, *, privacy_notice_shown: bool | None = None, voice_answers: bool | None = None
     ) -> None:
-        """Remember ``state`` for ``user`` and that they were seen today; a flag given is changed."""
-        today = self.now().date().isoformat()
-        existing = self._user(user)
+        """Remember ``state`` for ``user`` and that they were seen today; a flag given is changed.
+
+        One statement and no read first: it runs between an answer being sent and its update
+        being recorded as handled, a moment a crash must rarely fall into."""
+        now = self.now()
+        today = now.date().isoformat()
         row: dict[str, Any] = {
             "user": user,
             **asdict(state),
-            "context_at": self.now().isoformat(timespec="seconds"),
+            "context_at": now.isoformat(timespec="seconds"),
             "last_seen": today,
-            "created": existing["created"] if existing else today,
+            "created": today,
+            "privacy_notice_shown": int(bool(privacy_notice_shown)),
+            "voice_answers": int(bool(voice_answers)),
         }
-        for name, value in (("privacy_notice_shown", privacy_notice_shown), ("voice_answers", voice_answers)):
-            row[name] = int(bool(existing and existing[name]) if value is None else value)
-        self._write(lambda: self.db.table("users").upsert(row, pk="user"))
+        flags = (("privacy_notice_shown", privacy_notice_shown), ("voice_answers", voice_answers))
+        kept = {"user", "created", *(name for name, value in flags if value is None)}
+        changed = ", ".join(f"{column} = excluded.{column}" for column in row if column not in kept)
+        sql = (
+            f"INSERT INTO users ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "  # noqa: S608
+            f"ON CONFLICT(user) DO UPDATE SET {changed}"
+        )
+        self._write(lambda: self.db.execute(sql, list(row.values())))
 
     def record_question(self, user: str, text: str, reply: Reply) -> None:
-        """Keep a question for statistics, its text redacted."""
+        """Keep a question for statistics, its text redacted (one statement, as ``save_state``)."""
         row = {
             "user": user,
             "asked_at": self.now().strftime("%Y-%m-%dT%H:%M"),
@@ -139,7 +153,8 @@ class Store(SessionRows, FeedbackRows, StaffThreadRows):
             "municipality": reply.state.municipality,
             "text": redact(text)[:1000],
         }
-        self._write(lambda: self.db.table("questions").insert(row))
+        sql = f"INSERT INTO questions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"  # noqa: S608
+        self._write(lambda: self.db.execute(sql, list(row.values())))
 
     def questions(self, user: str | None = None) -> list[dict[str, Any]]:
         """Stored questions, oldest first (all, or of one user)."""

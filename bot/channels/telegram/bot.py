@@ -228,8 +228,9 @@ class TelegramBot:
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the privacy notice."""
         if update.effective_message:
+            shown = Reply("", self.state(update), self.language(update))  # read before sending, not after
             await self.send(update, self.text(update, "privacy_notice"))
-            await self.save(update, Reply("", self.state(update), self.language(update)), privacy_notice_shown=True)
+            await self.save(update, shown, privacy_notice_shown=True)
 
     async def contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Tells where a person can help."""
