@@ -135,3 +135,24 @@ def test_a_delete_that_fails_midway_erases_nothing(tmp_path: Path, core: Core) -
     assert store.delete_user("user") == sum(rows.values())
     assert {table: store.db.table(table).count for table in rows} == dict.fromkeys(rows, 0)
     store.close()
+
+
+def test_what_runs_after_an_answer_is_sent_is_three_plain_writes(tmp_path: Path, core: Core) -> None:
+    """The moment between an answer sent and its update recorded (a crash in it answers the update
+    again) holds no read and no fsync: the state, the question and the update id, one statement each."""
+    store = Store.in_dir(tmp_path)
+    reply = core.reply(State(), "Where is Kajaani Info?")
+    store.save_state("user", reply.state, privacy_notice_shown=True)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    with store.transaction():
+        store.save_state("user", reply.state)
+        store.record_question("user", "Where is Kajaani Info?", reply)
+        store.mark_handled(1)
+    store.db.conn.set_trace_callback(None)
+    assert [statement.split()[0] for statement in statements] == ["BEGIN", "INSERT", "INSERT", "INSERT", "COMMIT"]
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1, "NORMAL: no fsync at commit in WAL mode"
+    settings = store.settings("user")
+    assert settings is not None
+    assert settings.privacy_notice_shown, "a flag not given stays"
+    store.close()
