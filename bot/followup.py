@@ -62,13 +62,17 @@ def with_request(signals: Signals, understanding: Understanding, last: Entry | N
     return signals if topical(understanding, last) else replace(signals, language=signals.named_language)
 
 
-def knows(last: Entry, signals: Signals) -> bool:
-    """Tell whether the last answer has lines showing the detail the message asks for, or says in
-    its ``gaps:`` that the sources lack it (then the answer says so)."""
+def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
+    """Tell whether the last answer's topic holds the detail the message asks for: lines of one of
+    its entries show it ("how long?" of a course: at most 250 days), or the last answer's ``gaps:``
+    say the sources lack it (then the answer says so)."""
     detail = signals.detail
     if detail is None:
         return False
-    return detail.lacked_by(last.gaps) or any(detail.lines(text, last.facts) for text in last.text.values())
+    entries = knowledge.entries_for(last.intent)
+    return detail.lacked_by(last.gaps) or any(
+        detail.lines(text, entry.facts) for entry in entries for text in entry.text.values()
+    )
 
 
 def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
@@ -76,7 +80,7 @@ def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signa
     its details, in another language, or a few unsure words) rather than a new question."""
     if names_another_topic(knowledge, text, last.intent):
         return False
-    if signals.language or (signals.rest <= BARE_LETTERS and knows(last, signals)):
+    if signals.language or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
         return True
     if understanding.municipality or signals.detail or signals.followup:
         return not own_topic(understanding, signals, last)

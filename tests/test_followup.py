@@ -96,6 +96,18 @@ def test_a_detail_the_last_answer_does_not_hold_goes_to_the_topic_that_does(core
     assert duration.topic == "client_duration"
 
 
+def test_a_detail_another_entry_of_the_topic_holds_stays_on_the_topic(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "finnish": (("integration_training", 0.9), ("client_duration", 0.05)),
+            "long": (("client_duration", 0.7), ("integration_training", 0.2)),
+        },
+    )
+    _, duration = talk(bot, ["Where can I learn Finnish in Paltamo?", "how long does it last?"])
+    assert duration.topic == "integration_training_paltamo", "its sibling says: at most 250 days"
+
+
 def test_saying_where_one_moved_is_no_emergency_even_when_ranked_so(core: Core) -> None:
     bot = scripted(core, {"moved": ((EMERGENCY, 0.16), (GREET, 0.1))})
     moved = bot.reply(State(), "We moved to Taivalkoski")
