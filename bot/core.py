@@ -41,7 +41,7 @@ from .project.conversation import Detail, Steering
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
-from .speaking import answer_language, settled
+from .speaking import SHORT_LETTERS, answer_language, settled
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ class Core:
         signals = with_request(self.steering.read(cleaned, self.knowledge.without_municipalities), understanding, last)
         names_cut = self.knowledge.without_municipalities(cleaned)  # a name says nothing of the language
         language = answer_language(state, names_cut, understanding.language, signals.language, heard_language)
+        unknown = state.language is None and sum(char.isalpha() for char in names_cut) < SHORT_LETTERS
         state = replace(state, language=language)
         if signals.acknowledgement or signals.decline:
             key = "declined" if signals.decline else "acknowledged"
@@ -148,7 +149,8 @@ class Core:
             return self._emergency(state, understanding)
         asking = asks(self.knowledge, understanding, signals, self._unsure(understanding))
         if named and (self.nlu.names_only(cleaned) or (signals.home and not asking)):
-            return self._place(state, named, signals.home, last, understanding, notes)
+            placed = self._place(state, named, signals.home, last, understanding, notes)
+            return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last):
             municipality = named or last.municipality or state.municipality
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)

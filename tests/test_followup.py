@@ -191,3 +191,10 @@ def test_short_phrases_are_whole_words_and_arabic_script_ones_start_a_word(core:
     assert detail("یکی از دوستانم") is None, "Persian کی (who) inside یکی (one)"
     assert (detail("ai?"), detail("کیه؟"), detail("ومتى؟")) == ("person", "person", "time")
     assert detail("sähköpostiosoite?") == "email", "a longer phrase is still a stem"
+
+
+def test_a_bare_home_statement_too_short_to_tell_a_language_leaves_it_open(core: Core) -> None:
+    moved = core.reply(State(), "Elan Kuhmos")
+    assert (moved.state.municipality, moved.state.language) == ("Kuhmo", None)
+    longer = core.reply(State(), "Ми з родиною переїхали в Тайвалкоскі")
+    assert longer.state.language == "uk"
