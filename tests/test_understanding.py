@@ -149,3 +149,10 @@ def test_a_sure_examples_model_wins_over_cld2s_interlingue(core: Core) -> None:
     text = "Il y a un atelier de langues à Hyrynsalmi ?"  # CLD2: Interlingue, reliably
     assert with_domain(core, "fr", 0.95, 0.01).detect(text) == "fr"
     assert with_domain(core, "fr", 0.2, 0.1).detect(text) == "ie"
+
+
+def test_a_leading_examples_model_decides_before_lingua(core: Core) -> None:
+    text = "Kajaani linna kontakt immigrantidele"  # lingua: Swedish, by the letters
+    assert with_domain(core, "et", 0.25, 0.05).detect(text) == "et"
+    assert with_domain(core, "et", 0.25, 0.2).detect(text) == "sv", "not leading: lingua decides"
+    assert with_domain(core, "et", 0.1, 0.01).detect(text) == "sv", "too unsure: lingua decides"

@@ -84,7 +84,7 @@ class LanguageDetector:
 
     defaults: ClassVar[Mapping[str, Any]] = {
         "min_letters": 3, "low_accuracy_mode": True, "non_latin_share": 0.2, "domain_confidence": 0.3,
-        "romanized_lead": 1.4, "over_cld2": 0.6,
+        "romanized_lead": 1.4, "over_cld2": 0.6, "domain_lead": 1.5,
     }  # fmt: skip
 
     def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
@@ -102,6 +102,10 @@ class LanguageDetector:
         # CLD2 names languages beyond the 18 (German, Polish...), but takes short French for
         # Interlingue: the examples' model wins over it when at least this sure.
         self.over_cld2 = float(settings["over_cld2"])
+        # lingua reads a short message by letters alone ("linna kontakt immigrantidele" is Swedish
+        # to it): a Latin-script language of the 18 the examples' model puts this many times above
+        # the runner-up, and at least half as sure as ``domain_confidence``, decides before it.
+        self.domain_lead = float(settings["domain_lead"])
         self.domain: Callable[[str], tuple[str, float, float]] | None = None
 
     @cached_property
@@ -146,8 +150,8 @@ class LanguageDetector:
 
     def _latin(self, text: str) -> str | None:
         """CLD2 for Kinyarwanda and for languages outside the 18; then the examples' model when
-        it is sure (it knows how people here write, romanized Arabic or Russian too); then lingua,
-        which tells short Latin texts apart best; unsure of all: None."""
+        it is sure, or leads by ``domain_lead`` (it knows how people here write, romanized Arabic
+        or Russian too); then lingua, which tells short Latin texts apart best; unsure of all: None."""
         try:
             reliable, _, details = pycld2.detect(text, bestEffort=True)
         except pycld2.error:
@@ -164,7 +168,8 @@ class LanguageDetector:
         foreign = cld2 not in SUPPORTED and cld2 not in ("un", "xx") and len(text.split()) >= 4
         if reliable and foreign and confidence < self.over_cld2:
             return str(cld2)  # a language outside the 18: answered through MT where a model exists
-        if sure:
+        leading = confidence >= max(self.domain_confidence / 2, self.domain_lead * runner_up)
+        if sure or (leading and language in _LATIN_SCRIPT):
             return language
         confidences = self._lingua.compute_language_confidence_values(text)
         best = confidences[0] if confidences else None
