@@ -84,7 +84,7 @@ def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signa
         return True
     if understanding.municipality or signals.detail or signals.followup:
         return not own_topic(understanding, signals, last)
-    vague = understanding.confidence < VAGUE_BELOW and understanding.intent != OTHER_AUTHORITY
+    vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
     return signals.rest <= VAGUE_LETTERS and vague
 
 

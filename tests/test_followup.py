@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core import Core, Reply, State
-from bot.names import EMERGENCY, GREET, OTHER_AUTHORITY, OUT_OF_SCOPE
+from bot.names import EMERGENCY, GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from bot.nlu import NLU, Ranking
 from bot.nlu.language import LanguageDetector
 from tests.conftest import ScriptedRanking
@@ -198,3 +198,9 @@ def test_a_bare_home_statement_too_short_to_tell_a_language_leaves_it_open(core:
     assert (moved.state.municipality, moved.state.language) == ("Kuhmo", None)
     longer = core.reply(State(), "Ми з родиною переїхали в Тайвалкоскі")
     assert longer.state.language == "uk"
+
+
+def test_an_unsure_thanks_is_thanks_not_the_last_answer_again(core: Core) -> None:
+    bot = scripted(core, {"contact": CONTACT, "cheers": ((THANKS, 0.3), ("coordinator_contact", 0.2))})
+    _, cheers = talk(bot, ["Who is the contact person in Kuusamo?", "cheers mate"])
+    assert (cheers.topic, cheers.fallback) == (None, False)
