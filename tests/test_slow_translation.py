@@ -8,10 +8,19 @@ import asyncio
 import threading
 from pathlib import Path
 
+from starlette.testclient import TestClient
+
+from bot.app import Services
 from bot.core import Core
+from bot.settings import Settings
 from bot.store import Store
-from tests.botapi import Peer
+from bot.tooling.check import check_report
+from bot.web.app import create_app
+from bot.web.auth import hash_password
+from tests.botapi import SECRET, TOKEN, Peer
+from tests.conftest import ROOT
 from tests.test_handoff import STAFF, USER, open_ticket, with_staff
+from tests.test_web import csrf
 
 OTHER = 5151
 COUNCIL_MESSAGE = "أقترح دورات لغة في المساء"
@@ -24,6 +33,7 @@ class GatedTranslator:
     def __init__(self) -> None:
         self.entered = threading.Event()
         self.gate = threading.Event()
+        self.finished = threading.Event()
 
     def can_translate(self, source: str, target: str) -> bool:
         """Arabic to Finnish and back."""
@@ -33,6 +43,7 @@ class GatedTranslator:
         """``text`` marked with ``target``, once the test opens the gate."""
         self.entered.set()
         self.gate.wait(timeout=30)  # only a guard: before the fix the event loop itself waited here
+        self.finished.set()
         return f"[{target}] {text}"
 
 
@@ -87,5 +98,48 @@ def test_a_ticket_and_a_staff_answer_being_translated_hold_up_no_one(core: Core,
         translator.gate.set()
         texts = await peer.wait_for_texts(USER, 4)
         assert "[ar] Tervetuloa maanantaina." in texts[-1]
+
+    with_staff(mt, tmp_path, scenario)
+
+
+def test_a_staff_answer_from_the_console_being_translated_holds_up_no_page(core: Core, tmp_path: Path) -> None:
+    """The console sends a staff answer after translating it: the translation runs in a worker
+    thread, so the console's other pages are served meanwhile (one event loop serves them all)."""
+    translator = GatedTranslator()
+    translator.gate.set()  # the ticket itself is translated at once
+    mt = gated_core(core, translator)
+
+    async def scenario(peer: Peer, store: Store) -> None:
+        await open_ticket(peer)
+        number = store.tickets()[0]["number"]
+        store.add_staff("aino", hash_password("console password"))
+        settings = Settings(data_dir=tmp_path, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
+        services = Services(settings, ROOT, cores=lambda: mt, store=store)
+        pages: list[str] = []
+
+        def work_in_console() -> None:
+            # One client in a `with` block: every request is served by the same event loop.
+            with TestClient(create_app(services, check_report), base_url="http://127.0.0.1") as client:
+                client.post("/login", data={"csrf": csrf(client.get("/login").text), "name": "aino",
+                                            "password": "console password"})  # fmt: skip
+                page = client.get(f"/tickets/{number}").text
+                for event in (translator.gate, translator.entered, translator.finished):
+                    event.clear()
+                sending = threading.Thread(
+                    target=client.post,
+                    args=(f"/tickets/{number}",),
+                    kwargs={"data": {"csrf": csrf(page), "answer": "Tervetuloa."}},
+                )
+                sending.start()
+                translator.entered.wait(30)
+                listed = client.get("/tickets")
+                pages.append(f"{listed.status_code} while translating: {not translator.finished.is_set()}")
+                translator.gate.set()
+                sending.join(30)
+
+        await asyncio.to_thread(work_in_console)
+        assert pages == ["200 while translating: True"]
+        texts = await peer.wait_for_texts(USER, 4)
+        assert "[ar] Tervetuloa." in texts[-1]
 
     with_staff(mt, tmp_path, scenario)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from babel.numbers import format_percent
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
@@ -337,7 +338,8 @@ class Console:
             return "console_write_answer"
         if self.telegram is None:
             return "console_no_telegram"
-        answer = self.handoff.answer(number, finnish, staff)
+        # Machine translation takes seconds: in a worker thread, the console serves other pages meanwhile.
+        answer = await anyio.to_thread.run_sync(self.handoff.answer, number, finnish, staff)
         if answer is None:
             return "console_ticket_closed"
         log.info("ticket %s answered in the console by %s", number, staff)
