@@ -25,23 +25,39 @@ _BIDI_CONTROL = re.compile(f"[{_BIDI}]")
 #: separator, word joiner and invisible operators, deprecated format controls, braille blank,
 #: tag characters.
 _INVISIBLE = r"\u00ad\u034f\u061c\u115f\u1160\u180e\u2060-\u2064\u206a-\u206f\u2800\u3164\uffa0\U000e0000-\U000e007f"
-_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f{_BIDI}{_INVISIBLE}\ufeff\ufffe\uffff]")
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f{_BIDI}{_INVISIBLE}\ufeff\ufffe\uffff]")
+#: The zero-width non-joiner and joiner are spelling between letters (Persian and Sorani write
+#: "می‌خواهم" with one) and join emoji; anywhere else they only hide something, such as a phone
+#: number from the redaction ("040\u200d1234567").
+_JOINERS = frozenset("\u200c\u200d")
+_JOINED = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Sk", "So"})
 
 
 def clean(text: str, limit: int = MAX_INPUT) -> str:
     """``text`` cut to ``limit`` characters, surrogate pairs joined and lone ones dropped,
-    without control, bidi-override and invisible characters (a message of only those is empty),
-    combining marks capped per letter, in NFC, trimmed."""
+    without control, bidi-override and invisible characters (a message of only those is empty;
+    zero-width joiners stay only between letters or emoji), combining marks capped per letter, in NFC,
+    trimmed."""
     text = text[: limit * 2]  # a pair of surrogates is one character: cut after joining them
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").replace("\ufffd", "")
     text = unicodedata.normalize("NFC", text[:limit].replace("\t", " ").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
-    return _cap_marks(text).strip()
+    return _cap_marks(_joiners_in_words(_CONTROL.sub("", text))).strip()
 
 
 def without_bidi_controls(text: str) -> str:
     """``text`` without the bidi controls ``clean`` removes (for showing stored text safely)."""
     return _BIDI_CONTROL.sub("", text)
+
+
+def _joiners_in_words(text: str) -> str:
+    def joins(char: str) -> bool:
+        return char not in _JOINERS and unicodedata.category(char) in _JOINED
+
+    return "".join(
+        char
+        for at, char in enumerate(text)
+        if char not in _JOINERS or (0 < at < len(text) - 1 and joins(text[at - 1]) and joins(text[at + 1]))
+    )
 
 
 def _cap_marks(text: str) -> str:

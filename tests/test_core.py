@@ -190,6 +190,16 @@ def test_clean_removes_control_and_bidi_override_characters() -> None:
     assert clean("\u3164\u2800\u2060\u00ad\U000e0041 ") == "", "invisible, though some count as letters"
 
 
+def test_clean_keeps_zero_width_joiners_inside_words_only() -> None:
+    persian = "می\u200cخواهم فارسی\u200cزبان"  # Persian and Sorani spell with the non-joiner
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, joined
+    assert clean(persian) == persian
+    assert clean(family) == family
+    assert clean("\u200c\u200d \u200c") == "", "joiners alone show nothing"
+    assert clean("\u200cسلام\u200c \u200dhei") == "سلام hei"
+    assert clean("040\u200d123\u200c4567") == "0401234567", "nothing hidden between digits"
+
+
 def test_topic_buttons_lead_to_the_same_answers(core: Core) -> None:
     welcome = ask(core, "Hello!")
     assert welcome.buttons

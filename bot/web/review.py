@@ -27,8 +27,8 @@ STATUS_ORDER = {"draft": 0, "outdated": 1, "missing": 2, "reviewed": 3}
 #: The longest title and text a reviewer can save (the longest entry is far shorter).
 MAX_TITLE, MAX_TEXT = 200, 4000
 #: What a correction may not carry: control characters but the line end, bidi embeddings,
-#: overrides and isolates, a byte-order mark. Not ``clean``'s set: Persian and Sorani spell with
-#: the zero-width non-joiner (U+200C), which a translation must keep.
+#: overrides and isolates, a byte-order mark. Not ``clean``'s set: a translation may need the
+#: left-to-right and right-to-left marks (U+200E, U+200F) and joiners anywhere in a line.
 _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
