@@ -97,11 +97,11 @@ def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: s
     """The municipality whose entry for ``intent`` holds a name ``text`` mentions ("What is the Flow
     project?": Kajaani's), when the entry for ``municipality`` holds none of them; else None.
     Among several, the default municipality's."""
-    folded, names = normalize(text), knowledge.proper_names()
+    folded, names = _folded(text), knowledge.proper_names()
 
     def named(entry: Entry) -> bool:
         return any(
-            re.search(rf"(?<!\w){re.escape(normalize(fact))}", folded)
+            re.search(rf"(?<!\w){re.escape(_folded(fact))}", folded)
             for fact in entry.facts
             if len(fact) >= 4 and fact in names and not knowledge.find_municipality(fact)
         )
@@ -111,3 +111,8 @@ def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: s
         return None
     places = [entry.municipality for entry in knowledge.entries_for(intent) if entry.municipality and named(entry)]
     return knowledge.default_municipality if knowledge.default_municipality in places else next(iter(places), None)
+
+
+def _folded(text: str) -> str:
+    """``text`` normalized without hyphens: people write "Kaikukortti" for "Kaiku-kortti"."""
+    return normalize(text).replace("-", "")

@@ -76,6 +76,13 @@ def test_a_name_only_one_municipality_s_entry_holds_answers_from_it(core: Core) 
     assert "This answer is for Kajaani." in reply.text
 
 
+def test_a_name_the_user_s_own_municipality_holds_too_answers_from_its_entry(core: Core) -> None:
+    home = State(municipality="Sotkamo", municipality_stated=True)
+    leisure = with_ranking(core, ("leisure_culture", 0.9))
+    for written in ("How do I get a Kaikukortti?", "How do I get a Kaiku-kortti?", "kaiku kortti?"):
+        assert leisure.reply(home, written).topic == "leisure_culture_sotkamo", written
+
+
 def test_naming_the_municipality_after_the_question_answers_it_there(core: Core) -> None:
     first = ask(core, "Who makes my integration plan?")
     typed = core.reply(first.state, "Sotkamo")
