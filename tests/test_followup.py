@@ -204,3 +204,26 @@ def test_an_unsure_thanks_is_thanks_not_the_last_answer_again(core: Core) -> Non
     bot = scripted(core, {"contact": CONTACT, "cheers": ((THANKS, 0.3), ("coordinator_contact", 0.2))})
     _, cheers = talk(bot, ["Who is the contact person in Kuusamo?", "cheers mate"])
     assert (cheers.topic, cheers.fallback) == (None, False)
+
+
+def test_asking_what_it_costs_or_how_to_sign_up_goes_on_from_the_last_answer(core: Core) -> None:
+    """Short questions about the price or signing up, which a ranking takes for thanks or a
+    greeting ("free"), stay with the last answer; a gap about applying is said plainly."""
+    bot = scripted(
+        core,
+        {
+            "finnish": (("integration_training", 0.8), ("coordinator_contact", 0.1)),
+            "kaikukortti": (("leisure_culture", 0.9), ("events", 0.05)),
+            "free": ((THANKS, 0.6), ("integration_training", 0.1)),
+            "бесплатно": ((GREET, 0.4), ("integration_training", 0.1)),
+            "sign": ((OTHER_AUTHORITY, 0.3), ("integration_training", 0.1)),
+            "apply": ((OUT_OF_SCOPE, 0.4), ("leisure_culture", 0.1)),
+        },
+    )
+    _, free, russian, sign = talk(
+        bot, ["Where can I learn Finnish in Kajaani?", "is it free?", "это бесплатно?", "how do I sign up?"]
+    )
+    assert [reply.topic for reply in (free, russian, sign)] == ["integration_training_kajaani"] * 3
+    _, apply = talk(bot, ["What is the Kaikukortti?", "how do I apply?"])
+    assert apply.topic == "leisure_culture"
+    assert core.texts.get("detail_missing_signup", "en") in apply.text, "its gaps say where to apply is not known"

@@ -30,6 +30,9 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "date": re.compile(rf"{DATE}|\b\d{{1,2}}(?:[.:]\d{{2}})?\s?[–-]\s?\d{{1,2}}(?:[.:]\d{{2}})?\b"),
     "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
     "duration": re.compile(r"\b\d+(?:[–-]\d+)?\b"),
+    "price": re.compile(r"\d+(?:[,.]\d+)?\s?(?:€|euroa?\b)|\bmaksu(?:ton|ttom)", re.IGNORECASE),
+    # How to sign up is told in words, never by one fact: the whole entry answers.
+    "none": re.compile(r"(?!)"),
 }
 # Scripts written without spaces between words (Thai, Chinese) cannot use word boundaries: their
 # phrases are matched as substrings; Arabic script glues particles to words ("وفي").
