@@ -27,8 +27,9 @@ VAGUE_BELOW = 0.35
 #: answer ("quels secteurs ?", "is it free?", "треба записуватися заздалегідь?").
 VAGUE_LETTERS = 30
 #: Up to this many letters, a message naming a language and no topic of its own asks for the last
-#: answer in that language ("can you tell me that in Russian?", "Voisitko kertoa tämän suomeksi?").
-REQUEST_LETTERS = 40
+#: answer in that language ("can you tell me that in Russian?", "Voisitko kertoa saman suomeksi,
+#: en ymmärrä englantia hyvin?": people say why they ask).
+REQUEST_LETTERS = 60
 #: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
 _SMALL_TALK = frozenset({GREET, THANKS})
 

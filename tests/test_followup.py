@@ -134,6 +134,28 @@ def test_a_language_named_with_no_topic_of_its_own_asks_for_the_last_answer_in_i
     assert (somali.topic, somali.language) == ("society_orientation", "en")
 
 
+def test_a_request_with_its_reason_asks_for_the_language_named_last(core: Core) -> None:
+    """People say why they ask ("I don't understand Finnish"): the language asked for is the one
+    named last, and the reason does not make the request a new question."""
+    bot = scripted(
+        core,
+        {
+            "finnish": (("integration_training", 0.8), ("coordinator_contact", 0.1)),
+            "suomeksi": (("language_cafe", 0.2), ("integration_training", 0.15)),
+            "по-русски": (("integration_training", 0.3), ("language_cafe", 0.1)),
+            "tiếng việt": (("integration_training", 0.2), ("language_cafe", 0.1)),
+        },
+    )
+    first = "Where can I learn Finnish in Kajaani?"
+    for request, language in (
+        ("Voisitko kertoa saman suomeksi, en ymmärrä englantia kovin hyvin", "fi"),
+        ("Я не понимаю по-фински, можно по-русски?", "ru"),
+        ("Tôi không hiểu tiếng Anh, bạn có thể nói bằng tiếng Việt không?", "vi"),
+    ):
+        _, reply = talk(bot, [first, request])
+        assert (reply.topic, reply.language) == ("integration_training_kajaani", language), request
+
+
 class Estonian(LanguageDetector):
     """A detector that reads Estonian in every message long enough to tell."""
 

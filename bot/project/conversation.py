@@ -168,7 +168,14 @@ class Steering:
         )
 
     def _requested_language(self, folded: str) -> str | None:
-        return next((code for code, phrases in self.language_requests.items() if phrases.found(folded)), None)
+        """The language asked for; of several, the one named last ("I don't understand Finnish,
+        can you write in Russian?": a request comes after what the user cannot read)."""
+        named = {
+            code: max(match.start() for match in found)
+            for code, phrases in self.language_requests.items()
+            if (found := list(phrases.pattern.finditer(folded)))
+        }
+        return max(named, key=named.__getitem__) if named else None
 
 
 def _letters(text: str) -> int:
