@@ -340,20 +340,26 @@ def test_council_helper_without_an_address_gives_the_text_and_the_web_page(core:
     with_staff(core, tmp_path, scenario)
 
 
+async def ticket_for_the_console(peer: Peer, store: Store, core: Core, data_dir: Path) -> tuple[str, Services]:
+    """A ticket opened through Telegram, a console account "aino" (password "console password")
+    and the services a console sending answers to ``peer`` is built from; the ticket's number."""
+    from bot.web.auth import hash_password
+
+    await open_ticket(peer)
+    store.add_staff("aino", hash_password("console password"))
+    settings = Settings(data_dir=data_dir, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
+    return str(store.tickets()[0]["number"]), Services(settings, ROOT, cores=lambda: core, store=store)
+
+
 def test_staff_answer_a_ticket_in_the_console(mt_core: Core, tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
     from bot.tooling.check import check_report
     from bot.web.app import create_app
-    from bot.web.auth import hash_password
     from tests.test_web import csrf
 
     async def scenario(peer: Peer, store: Store) -> None:
-        await open_ticket(peer)
-        number = store.tickets()[0]["number"]
-        store.add_staff("aino", hash_password("console password"))
-        settings = Settings(data_dir=tmp_path, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
-        services = Services(settings, ROOT, cores=lambda: mt_core, store=store)
+        number, services = await ticket_for_the_console(peer, store, mt_core, tmp_path)
         client = TestClient(create_app(services, check_report), base_url="http://127.0.0.1")
 
         def work_in_console() -> str:

@@ -10,16 +10,12 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from bot.app import Services
 from bot.core import Core
-from bot.settings import Settings
 from bot.store import Store
 from bot.tooling.check import check_report
 from bot.web.app import create_app
-from bot.web.auth import hash_password
-from tests.botapi import SECRET, TOKEN, Peer
-from tests.conftest import ROOT
-from tests.test_handoff import STAFF, USER, open_ticket, with_staff
+from tests.botapi import Peer
+from tests.test_handoff import STAFF, USER, open_ticket, ticket_for_the_console, with_staff
 from tests.test_web import csrf
 
 OTHER = 5151
@@ -110,11 +106,7 @@ def test_a_staff_answer_from_the_console_being_translated_holds_up_no_page(core:
     mt = gated_core(core, translator)
 
     async def scenario(peer: Peer, store: Store) -> None:
-        await open_ticket(peer)
-        number = store.tickets()[0]["number"]
-        store.add_staff("aino", hash_password("console password"))
-        settings = Settings(data_dir=tmp_path, telegram_token=TOKEN, telegram_api_url=peer.base_url, secret=SECRET)
-        services = Services(settings, ROOT, cores=lambda: mt, store=store)
+        number, services = await ticket_for_the_console(peer, store, mt, tmp_path)
         pages: list[str] = []
 
         def work_in_console() -> None:
