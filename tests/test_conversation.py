@@ -115,6 +115,16 @@ def test_a_language_named_inside_a_question_is_no_request_to_answer_in_it() -> N
     assert (language("in English please"), language("suomeksi?")) == ("en", "fi")
 
 
+def test_of_two_details_the_longer_phrase_says_which_is_asked() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+
+    def detail(text: str) -> str | None:
+        asked = steering.read(text, lambda folded: folded).detail
+        return asked.name if asked else None
+
+    assert [detail("mihin aikaan?"), detail("mihin mennä?"), detail("what time?")] == ["time", "place", "time"]
+
+
 def test_a_fallback_does_not_erase_the_context_and_two_still_offer_a_person(core: Core) -> None:
     _, weather, football, paltamo = talk(
         core,

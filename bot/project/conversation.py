@@ -161,11 +161,21 @@ class Steering:
             decline=decline,
             home=self.home.found(folded),
             followup=self.followups.starts(folded),
-            detail=next((detail for detail in self.details if detail.phrases.found(folded)), None),
+            detail=self._asked_detail(folded),
             language=named if _letters(rest) <= REQUEST_REST else None,
             named_language=named,
             rest=_letters(rest),
         )
+
+    def _asked_detail(self, folded: str) -> Detail | None:
+        """The detail asked for; of several, the one of the longest phrase ("mihin aikaan?" asks
+        for a time, though "mihin" alone asks where)."""
+        found = {
+            detail: max(len(match.group()) for match in matches)
+            for detail in self.details
+            if (matches := list(detail.phrases.pattern.finditer(folded)))
+        }
+        return max(found, key=found.__getitem__) if found else None
 
     def _requested_language(self, folded: str) -> str | None:
         """The language asked for; of several, the one named last ("I don't understand Finnish,
