@@ -177,6 +177,16 @@ def test_a_short_message_keeps_the_conversations_language_and_a_sentence_switche
     assert bot.reply(swedish, "Kes on integratsiooni kontaktisik Kuusamos?").language == "et"
 
 
+def test_a_short_message_in_another_script_switches_the_language(core: Core) -> None:
+    """Another script is read by its letters, not guessed: "какой у него телефон?" after English
+    is Russian, though as short as a Latin message that keeps the language."""
+    bot = scripted(core, {"": CONTACT})
+    english = State(language="en", topic="coordinator_contact_kuhmo")
+    assert bot.reply(english, "какой у него телефон?").language == "ru"
+    assert bot.reply(english, "ما هو بريده الإلكتروني؟").language == "ar"
+    assert bot.reply(State(language="ru", topic="coordinator_contact_kuhmo"), "а какой телефон?").language == "ru"
+
+
 def test_a_bare_detail_the_sources_lack_is_said_of_the_last_answer(core: Core) -> None:
     bot = scripted(
         core,
