@@ -65,7 +65,7 @@ def main(count: int) -> None:
         for source, target, upper in (("ar", "en", False), ("en", "fi", True), ("fi", "en", False), ("en", "ar", True)):
             install_model(models, build_copy_model(files, source, target, uppercase=upper))
         base = load_core()
-        translator = ArgosTranslator(models, base.knowledge.proper_names())
+        translator = ArgosTranslator(models, base.knowledge.proper_names)
         core = Core(
             base.knowledge,
             base.texts,

@@ -89,7 +89,7 @@ def load_core(
     nlu = build_nlu(project.knowledge, project.config, project.examples, cache or cache_dir(), environ or {})
     translator = None
     if models_dir is not None and installed_models(models_dir):
-        translator = ArgosTranslator(models_dir, project.knowledge.proper_names())
+        translator = ArgosTranslator(models_dir, project.knowledge.proper_names)
     return Core(
         project.knowledge, project.texts, nlu, project.translations, translator, today=today, steering=project.steering
     )

@@ -98,7 +98,7 @@ def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: s
     """The municipality whose entry for ``intent`` holds a name ``text`` mentions ("What is the Flow
     project?": Kajaani's), when the entry for ``municipality`` holds none of them; else None.
     Among several, the default municipality's."""
-    folded, names = _folded(text), knowledge.proper_names()
+    folded, names = _folded(text), knowledge.proper_names
 
     def named(entry: Entry) -> bool:
         return any(

@@ -240,7 +240,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
 def names_another_topic(knowledge: Knowledge, text: str, intent: str) -> bool:
     """Tell whether ``text`` names something (a project, an event, a place other than a
     municipality) that only entries of another intent than ``intent`` know: then it is a new question."""
-    folded, names = normalize(text), knowledge.proper_names()
+    folded, names = normalize(text), knowledge.proper_names
     own = {fact for entry in knowledge.entries_for(intent) for fact in entry.facts}
     others = {fact for entry in knowledge.entries if entry.intent != intent for fact in entry.facts} - own
     return any(

@@ -96,8 +96,10 @@ class Knowledge:
         personal data, so redaction keeps them."""
         return frozenset({fact for entry in self.entries for fact in entry.facts} | set(self.allowed_facts))
 
-    def proper_names(self) -> set[str]:
-        """Finnish names and terms that stay as written in every language (and through MT)."""
+    @cached_property
+    def proper_names(self) -> frozenset[str]:
+        """Finnish names and terms that stay as written in every language (and through MT); read
+        on every reply, so gathered once."""
         names = {
             alias
             for m in self.municipalities
@@ -106,13 +108,13 @@ class Knowledge:
         }
         names.update(fact for entry in self.entries for fact in entry.facts if _is_name(fact))
         names.update(self.glossary)
-        return names
+        return frozenset(names)
 
     @cached_property
     def _names_pattern(self) -> re.Pattern[str]:
         """Proper names of the knowledge base, which say nothing about the writer's language."""
         names = {normalize(alias) for m in self.municipalities for alias in (m.name, *m.aliases)}
-        names.update(normalize(name) for name in self.proper_names())
+        names.update(normalize(name) for name in self.proper_names)
         ordered = sorted(names, key=len, reverse=True)
         return re.compile("|".join(re.escape(name) for name in ordered))
 

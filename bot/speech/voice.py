@@ -48,7 +48,7 @@ def speech_names(knowledge: Knowledge) -> list[str]:
     municipalities = [m.name for m in knowledge.municipalities]
     inflected = {alias for m in knowledge.municipalities for alias in m.aliases}
     kept = [term for term in knowledge.glossary if term[:1].isupper()]
-    others = sorted(knowledge.proper_names() - inflected - set(municipalities) - set(knowledge.glossary))
+    others = sorted(knowledge.proper_names - inflected - set(municipalities) - set(knowledge.glossary))
     terms = [term for term in knowledge.glossary if not term[:1].isupper()]
     return [*municipalities, *kept, *(name for name in others if name[:1].isupper()), *terms]
 
