@@ -13,25 +13,13 @@ from dataclasses import replace
 
 from .dialogue import Reply, State
 from .languages import FALLBACK_LANGUAGE, SUPPORTED
-from .nlu.language import is_latin_script
+from .nlu.language import SCRIPTS, is_latin_script
 
 #: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
 SHORT_LETTERS = 12
 #: Below this many letters (municipality names left out) a message in a conversation keeps its
 #: language: a detector takes "hennes telefonnummer?" for Estonian and "e-posta adresi ne?" for Czech.
 SWITCH_LETTERS = 25
-#: The languages of the 18 not written in Latin letters, by script. A short message in another
-#: script than the conversation's language ("где это?" after English) is surely a switch: the
-#: detector tells these scripts' languages by their letters, not by a guess.
-_SCRIPTS = {
-    "ru": "cyrillic",
-    "uk": "cyrillic",
-    "fa": "arabic",
-    "ar": "arabic",
-    "ckb": "arabic",
-    "th": "thai",
-    "zh": "han",
-}
 
 
 def answer_language(
@@ -53,9 +41,11 @@ def answer_language(
 
 
 def _in_another_script(text: str, detected: str, language: str) -> bool:
-    """Tell whether ``text``, detected as ``detected``, is written in another script than ``language``."""
-    script = _SCRIPTS.get(detected, "latin")
-    return script != "latin" and script != _SCRIPTS.get(language, "latin") and not is_latin_script(text)
+    """Tell whether ``text``, detected as ``detected``, is written in another script than
+    ``language``: a short message in another script ("где это?" after English) is surely a switch,
+    since the detector tells those scripts' languages by their letters, not by a guess."""
+    script = SCRIPTS.get(detected, "latin")
+    return script != "latin" and script != SCRIPTS.get(language, "latin") and not is_latin_script(text)
 
 
 def settled(reply: Reply, before: State) -> Reply:

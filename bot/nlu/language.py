@@ -21,6 +21,16 @@ _LINGUA = {
     Language.VIETNAMESE: "vi", Language.SWAHILI: "sw",
 }  # fmt: skip
 _LATIN_SCRIPT = frozenset({*_LINGUA.values(), "rw"})
+#: The script of each of the 18 not written in Latin letters.
+SCRIPTS = {
+    "ru": "cyrillic",
+    "uk": "cyrillic",
+    "fa": "arabic",
+    "ar": "arabic",
+    "ckb": "arabic",
+    "th": "thai",
+    "zh": "han",
+}
 # CLD2 names Kinyarwanda's close relatives when it misses it; none of them is supported here.
 _CLD2_AS_KINYARWANDA = {"rw", "rn", "zu", "xh", "ny", "lg", "sn", "st", "ig"}
 _SORANI_LETTERS = set("ێۆڕڵەڤ")

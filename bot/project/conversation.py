@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
@@ -21,6 +21,8 @@ from .knowledge import Knowledge
 from .places import normalize
 from .texts import Texts
 from .yamlfile import load_yaml
+
+Key = TypeVar("Key")
 
 FILE = "conversation.yml"
 #: What kind of fact shows a detail in an entry's text.
@@ -170,22 +172,22 @@ class Steering:
     def _asked_detail(self, folded: str) -> Detail | None:
         """The detail asked for; of several, the one of the longest phrase ("mihin aikaan?" asks
         for a time, though "mihin" alone asks where)."""
-        found = {
-            detail: max(len(match.group()) for match in matches)
-            for detail in self.details
-            if (matches := list(detail.phrases.pattern.finditer(folded)))
-        }
-        return max(found, key=found.__getitem__) if found else None
+        return _strongest({d: d.phrases for d in self.details}, folded, lambda match: len(match.group()))
 
     def _requested_language(self, folded: str) -> str | None:
         """The language asked for; of several, the one named last ("I don't understand Finnish,
         can you write in Russian?": a request comes after what the user cannot read)."""
-        named = {
-            code: max(match.start() for match in found)
-            for code, phrases in self.language_requests.items()
-            if (found := list(phrases.pattern.finditer(folded)))
-        }
-        return max(named, key=named.__getitem__) if named else None
+        return _strongest(self.language_requests, folded, lambda match: match.start())
+
+
+def _strongest(by_key: Mapping[Key, Phrases], folded: str, weight: Callable[[re.Match[str]], int]) -> Key | None:
+    """The key whose phrases match ``folded`` with the greatest ``weight``; None when none match."""
+    weights = {
+        key: max(weight(match) for match in matches)
+        for key, phrases in by_key.items()
+        if (matches := list(phrases.pattern.finditer(folded)))
+    }
+    return max(weights, key=weights.__getitem__) if weights else None
 
 
 def _letters(text: str) -> int:
