@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 
 from starlette.requests import Request
@@ -57,11 +58,14 @@ class Review:
 
     async def languages(self, request: Request) -> Response:
         """The languages to review, each with its drafts and complaints counted."""
+        codes = self._languages(account(request))
+        complaints = Counter[str]()
+        for _, code, _, wrong in self.console.store.feedback_counts(codes):  # one query for all languages
+            complaints[code] += wrong
         rows = []
-        for code in self._languages(account(request)):
+        for code in codes:
             statuses = [t.status for t in self._translations(code).values()]
-            complaints = sum(wrong for _, _, _, wrong in self.console.store.feedback_counts([code]))
-            rows.append((code, statuses.count("draft"), statuses.count("reviewed"), complaints))
+            rows.append((code, statuses.count("draft"), statuses.count("reviewed"), complaints[code]))
         return self.console.page(request, "review.html", rows=rows)
 
     async def language(self, request: Request) -> Response:
