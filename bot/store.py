@@ -134,11 +134,7 @@ class Store(SessionRows, FeedbackRows, StaffThreadRows):
         flags = (("privacy_notice_shown", privacy_notice_shown), ("voice_answers", voice_answers))
         kept = {"user", "created", *(name for name, value in flags if value is None)}
         changed = ", ".join(f"{column} = excluded.{column}" for column in row if column not in kept)
-        sql = (
-            f"INSERT INTO users ({', '.join(row)}) VALUES ({', '.join('?' * len(row))}) "  # noqa: S608
-            f"ON CONFLICT(user) DO UPDATE SET {changed}"
-        )
-        self._write(lambda: self.db.execute(sql, list(row.values())))
+        self._insert("users", row, f"ON CONFLICT(user) DO UPDATE SET {changed}")
 
     def record_question(self, user: str, text: str, reply: Reply) -> None:
         """Keep a question for statistics, its text redacted (one statement, as ``save_state``)."""
@@ -153,7 +149,13 @@ class Store(SessionRows, FeedbackRows, StaffThreadRows):
             "municipality": reply.state.municipality,
             "text": redact(text)[:1000],
         }
-        sql = f"INSERT INTO questions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"  # noqa: S608
+        self._insert("questions", row)
+
+    def _insert(self, table: str, row: dict[str, Any], conflict: str = "") -> None:
+        """One plain INSERT of ``row`` (no read first, unlike sqlite-utils' upsert): what runs
+        between an answer sent and its update recorded must be short."""
+        columns, marks = ", ".join(row), ", ".join("?" * len(row))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) {conflict}"  # noqa: S608
         self._write(lambda: self.db.execute(sql, list(row.values())))
 
     def questions(self, user: str | None = None) -> list[dict[str, Any]]:
