@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python -m benchmarks.understanding --split dev   (tune on this half)
      .venv/bin/python -m benchmarks.understanding --split test  (report only; never tune on it)
+`--set 1` or `--set 2` runs one of the two independent sets alone (default: both).
 
 Every single question is asked in a fresh conversation; every conversation runs turn by turn
 through one State. Printed per language, per kind and overall:
@@ -43,8 +44,12 @@ from bot.nlu.embedded import IntentClassifier
 from tests.heldout import load_heldout
 
 FOLDER = Path(__file__).resolve().parent.parent / "tests" / "understanding"
-SINGLES = ("singles_A.jsonl", "singles_B.jsonl")
-CONVERSATIONS = "conversations.jsonl"
+#: The independent sets, each written by helpers who had never seen intents/: (single-question
+#: files, conversation files). Set 1 came in session 2, set 2 in session 4.
+SETS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "1": (("singles_A.jsonl", "singles_B.jsonl"), ("conversations.jsonl",)),
+    "2": (("singles_C.jsonl",), ("conversations_2.jsonl",)),
+}
 MEASURES = ("right", "oos-fb", "in-fb", "place", "lang")
 
 
@@ -101,14 +106,21 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def load_singles(split: str, folder: Path = FOLDER) -> list[dict[str, Any]]:
-    """The single questions of one split."""
-    return [item for name in SINGLES for item in read_jsonl(folder / name) if item["split"] == split]
+def chosen_sets(choice: str) -> list[str]:
+    """The names of the sets ``choice`` means ("all", or one set's name)."""
+    return sorted(SETS) if choice == "all" else [choice]
 
 
-def load_conversations(split: str, folder: Path = FOLDER) -> list[dict[str, Any]]:
-    """The conversations of one split."""
-    return [item for item in read_jsonl(folder / CONVERSATIONS) if item["split"] == split]
+def load_singles(split: str, choice: str = "all", folder: Path = FOLDER) -> list[dict[str, Any]]:
+    """The single questions of one split of the chosen sets."""
+    names = [name for chosen in chosen_sets(choice) for name in SETS[chosen][0]]
+    return [item for name in names for item in read_jsonl(folder / name) if item["split"] == split]
+
+
+def load_conversations(split: str, choice: str = "all", folder: Path = FOLDER) -> list[dict[str, Any]]:
+    """The conversations of one split of the chosen sets."""
+    names = [name for chosen in chosen_sets(choice) for name in SETS[chosen][1]]
+    return [item for name in names for item in read_jsonl(folder / name) if item["split"] == split]
 
 
 def ask_singles(core: Core, items: Iterable[Mapping[str, Any]]) -> list[Outcome]:
@@ -216,12 +228,12 @@ def confusions(outcomes: Iterable[Outcome]) -> list[str]:
     return [f"{count:3d}  {wanted} -> {got}" for (wanted, got), count in pairs.most_common()]
 
 
-def validation(core: Core, split: str) -> list[tuple[str, frozenset[str]]]:
+def validation(core: Core, split: str, choice: str) -> list[tuple[str, frozenset[str]]]:
     """(text, intents a right answer has) of the held-out questions and the split's singles;
     out-of-scope questions have the intents that fall back."""
     falling_back = frozenset({OUT_OF_SCOPE, OTHER_AUTHORITY})
     items = [(q.text, falling_back if q.intent == OUT_OF_SCOPE else frozenset({q.intent})) for q in load_heldout()]
-    for item in load_singles(split):
+    for item in load_singles(split, choice):
         entries = [core.knowledge.entry(entry_id) for entry_id in item["entries"]]
         wanted = frozenset(entry.intent for entry in entries if entry) if item["in_scope"] else falling_back
         if wanted:
@@ -229,7 +241,7 @@ def validation(core: Core, split: str) -> list[tuple[str, frozenset[str]]]:
     return items
 
 
-def calibrate(core: Core, split: str) -> list[str]:
+def calibrate(core: Core, split: str, choice: str) -> list[str]:
     """The fallback rule's and the embedding skip's figures on the validation questions."""
     classifier = core.nlu.ranker
     if not isinstance(classifier, IntentClassifier):
@@ -237,7 +249,7 @@ def calibrate(core: Core, split: str) -> list[str]:
     skip = classifier.embedding["skip_above"]
     classifier.embedding["skip_above"] = 1.0  # the full ranking, embedding included
     rows = []
-    for text, wanted in validation(core, split):
+    for text, wanted in validation(core, split, choice):
         ranking = core.nlu.understand(clean(text)).ranking
         ngrams = classifier.ngram_ranking(clean(text))
         rows.append((ranking, ngrams, wanted))
@@ -266,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Print the figures of one split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test"), required=True)
+    parser.add_argument("--set", choices=("all", *SETS), default="all", help="which independent set (default: all)")
     parser.add_argument("--failures", action="store_true", help="list what went wrong (dev only)")
     parser.add_argument("--confusions", action="store_true", help="wanted -> answered intent pairs (dev only)")
     parser.add_argument("--calibrate", action="store_true", help="fallback threshold and embedding skip (dev only)")
@@ -273,10 +286,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.split == "test" and (args.failures or args.confusions or args.calibrate):
         parser.error("the test half is for reporting only: no failures, confusions or calibration")
     core = load_core()
-    singles = ask_singles(core, load_singles(args.split))
-    conversations = [run_conversation(core, c) for c in load_conversations(args.split)]
+    singles = ask_singles(core, load_singles(args.split, args.set))
+    conversations = [run_conversation(core, c) for c in load_conversations(args.split, args.set)]
     turns = [outcome for conversation in conversations for outcome in conversation]
-    lines = [f"# Understanding: the {args.split} half of tests/understanding/"]
+    lines = [f"# Understanding: the {args.split} half of tests/understanding/, set {args.set}"]
     lines.append(f"{len(singles)} single questions, {len(conversations)} conversations ({len(turns)} turns)")
     lines += table("Single questions per language (other: languages beyond the 18)", by_language(singles))
     lines += table("Single questions per kind", grouped(singles, "kind"))
@@ -297,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.confusions:
         lines += ["\nConfusions (single questions and turns):", *confusions([*singles, *turns])]
     if args.calibrate:
-        lines += calibrate(core, args.split)
+        lines += calibrate(core, args.split, args.set)
     print("\n".join(lines))
 
 

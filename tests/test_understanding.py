@@ -8,7 +8,7 @@ import copy
 
 import pytest
 
-from benchmarks.understanding import FOLDER, SINGLES, answer_language, is_right, read_jsonl
+from benchmarks.understanding import answer_language, is_right, load_conversations, load_singles
 from bot.core import Core, Reply, State
 from bot.names import GREET, HANDOFF_ACTION, OTHER_AUTHORITY
 from bot.nlu import NLU, QUESTION_WEIGHT
@@ -64,17 +64,21 @@ def test_a_place_name_in_another_script_sets_the_municipality(core: Core) -> Non
     assert reply.language == "uk"
 
 
-def test_the_independent_set_is_complete_and_labelled(core: Core) -> None:
-    items = [item for name in SINGLES for item in read_jsonl(FOLDER / name)]
-    assert len(items) >= 400
-    assert {item["split"] for item in items} == {"dev", "test"}
+@pytest.mark.parametrize(("name", "least_singles", "least_conversations"), [("1", 400, 40), ("2", 360, 40)])
+def test_each_independent_set_is_complete_and_labelled(
+    core: Core, name: str, least_singles: int, least_conversations: int
+) -> None:
+    items = [item for split in ("dev", "test") for item in load_singles(split, name)]
+    conversations = [c for split in ("dev", "test") for c in load_conversations(split, name)]
+    assert len(items) >= least_singles
+    assert len(conversations) >= least_conversations
+    assert all(2 <= len(c["turns"]) <= 4 for c in conversations)
+    assert len({item["id"] for item in items}) == len(items)
     entry_ids = {entry.id for entry in core.knowledge.entries} | {"emergency"}
-    labelled = [entry for item in items for entry in item["entries"]]
+    turns = [turn for c in conversations for turn in c["turns"]]
+    labelled = [entry for item in [*items, *turns] for entry in item["entries"]]
     assert labelled
     assert set(labelled) <= entry_ids
-    conversations = read_jsonl(FOLDER / "conversations.jsonl")
-    assert len(conversations) >= 40
-    assert all(2 <= len(c["turns"]) <= 4 for c in conversations)
 
 
 def test_scoring_counts_fallbacks_entries_and_the_language_written(core: Core) -> None:
