@@ -156,6 +156,22 @@ def test_a_request_with_its_reason_asks_for_the_language_named_last(core: Core) 
         assert (reply.topic, reply.language) == ("integration_training_kajaani", language), request
 
 
+def test_asking_about_finnish_courses_is_no_request_for_finnish_answers(core: Core) -> None:
+    """Finnish is what people come to learn: "is there Finnish training?" after an answer keeps
+    the user's language, while "in Finnish" asks for it."""
+    bot = scripted(core, {"": (("work_employment", 0.9), ("integration_training", 0.05))})
+    for first, question, language in (
+        ("卡亚尼有找工作的项目吗?", "有芬兰语培训吗?", "zh"),
+        ("Kajaani'de iş bulma projesi var mı?", "Fince kursu da var mı?", "tr"),
+        ("¿Hay un proyecto de empleo en Kajaani?", "¿y clases de finlandés?", "es"),
+        ("มีโครงการหางานที่ Kajaani ไหม", "มีสอนภาษาฟินแลนด์ไหม", "th"),
+    ):
+        _, reply = talk(bot, [first, question])
+        assert reply.language == language, question
+    _, finnish = talk(bot, ["卡亚尼有找工作的项目吗?", "请用芬兰语回答"])
+    assert finnish.language == "fi"
+
+
 class Estonian(LanguageDetector):
     """A detector that reads Estonian in every message long enough to tell."""
 
