@@ -115,14 +115,33 @@ def test_a_language_named_inside_a_question_is_no_request_to_answer_in_it() -> N
     assert (language("in English please"), language("suomeksi?")) == ("en", "fi")
 
 
-def test_of_two_details_the_longer_phrase_says_which_is_asked() -> None:
+def asked_detail(text: str) -> str | None:
+    """The name of the detail ``text`` asks for, read by the project's steering words."""
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    asked = steering.read(text, lambda folded: folded).detail
+    return asked.name if asked else None
 
-    def detail(text: str) -> str | None:
-        asked = steering.read(text, lambda folded: folded).detail
-        return asked.name if asked else None
 
-    assert [detail("mihin aikaan?"), detail("mihin mennä?"), detail("what time?")] == ["time", "place", "time"]
+def test_of_two_details_the_longer_phrase_says_which_is_asked() -> None:
+    assert [asked_detail("mihin aikaan?"), asked_detail("mihin mennä?"), asked_detail("what time?")] == [
+        "time",
+        "place",
+        "time",
+    ]
+
+
+def test_an_address_asked_with_another_detail_is_that_details() -> None:
+    assert [asked_detail("what is his email address?"), asked_detail("address and phone?")] == ["email", "phone"]
+    assert asked_detail("address?") == "place"
+
+
+def test_a_detail_is_read_however_it_is_typed_but_a_short_word_only_as_written() -> None:
+    """Phones lack diacritics and people write Arabic letters either way; a short word's plain
+    form can be another word (French "ou" is "or", Vietnamese "gia" is in "gia đình", family)."""
+    typed = ["sahkoposti?", "khi nao?", "hur lange?", "ne kadar surer", "متي؟", "کِی؟"]
+    assert [asked_detail(text) for text in typed] == ["email", "time", "duration", "duration", "time", "person"]
+    assert (asked_detail("où ?"), asked_detail("giá?")) == ("place", "cost")
+    assert (asked_detail("Kajaani ou Kuhmo ?"), asked_detail("gia đình tôi")) == (None, None)
 
 
 def test_a_fallback_does_not_erase_the_context_and_two_still_offer_a_person(core: Core) -> None:

@@ -9,6 +9,7 @@ answered in another language. The core decides what to do with it; this module o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,27 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 #: (و "and", ب, ل, ف, the article ال and their combinations).
 _GLUED = ("و", "ب", "ل", "ف", "ال", "وال", "بال", "فال", "لل")
 _ARABIC_WORD_START = "(?:" + "|".join([r"(?<!\w)", *(rf"(?<=(?<!\w){glued})" for glued in _GLUED)]) + ")"
+#: Letters typed in more than one way, matched alike: without the diacritics a phone keyboard
+#: lacks ("dotless" ı, đ), and the Arabic-script letters people write either way (أ/ا, ي/ی, ك/ک,
+#: ة/ه); a zero-width non-joiner ("می‌کنم") is as if not there ("میکنم").
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "đ": "d",
+        "ø": "o",
+        "ł": "l",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ى": "ی",
+        "ي": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "\u200c": "",
+    }
+)
+#: Arabic short vowels and other marks written above or below the letters ("کِی").
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
 #: Up to this many letters a Latin or Cyrillic phrase matches whole words only, never as a stem.
 STEM_LETTERS = 3
 # Chinese characters are words: each weighs as much as a few Latin letters.
@@ -51,14 +73,33 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_WEIGHT = 3
 
 
+def plain(text: str) -> str:
+    """``text`` normalized, and the way it was typed folded away: Latin letters without their
+    diacritics ("khi nao" for "khi nào", "sahkoposti"), Arabic-script letters in one spelling
+    and without vowel marks. Cyrillic, Thai and others keep every mark."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", normalize(text).translate(_PLAIN_LETTERS)):
+        if not (unicodedata.combining(char) and kept and kept[-1].isascii()):
+            kept.append(char)
+    return _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", "".join(kept)))
+
+
+def _marked(phrase: str) -> bool:
+    """Tell whether ``phrase`` (normalized) must match with its diacritics: one short Latin word
+    whose plain form is another word ("où" is not "ou", "or"; Vietnamese "giá", price, is not the
+    "gia" of "gia đình", family). Arabic-script spellings are only ways to write the same word."""
+    short = " " not in phrase and len(phrase) <= STEM_LETTERS
+    return short and not _ARABIC_SCRIPT.search(phrase) and plain(phrase) != phrase
+
+
 def phrase_pattern(phrases: Iterable[str], whole_words: bool = True) -> re.Pattern[str]:
-    """One pattern matching any of ``phrases`` in normalized text, longest first. Latin and Cyrillic
-    phrases match at word boundaries (with ``whole_words`` false only at the start, so a stem
-    matches its inflected forms; a phrase of up to ``STEM_LETTERS`` letters is a whole word:
+    """One pattern matching any of ``phrases`` in text folded as they are, longest first. Latin
+    and Cyrillic phrases match at word boundaries (with ``whole_words`` false only at the start, so
+    a stem matches its inflected forms; a phrase of up to ``STEM_LETTERS`` letters is a whole word:
     Vietnamese "ai" is no stem of "aikuinen"); Arabic-script phrases match at the start of a word
     or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere."""
     alternatives = []
-    for phrase in sorted({normalize(phrase) for phrase in phrases if phrase.strip()}, key=len, reverse=True):
+    for phrase in sorted({phrase for phrase in phrases if phrase.strip()}, key=len, reverse=True):
         escaped = re.escape(phrase)
         if _ARABIC_SCRIPT.search(phrase):
             alternatives.append(f"{_ARABIC_WORD_START}(?:{escaped})")
@@ -71,24 +112,54 @@ def phrase_pattern(phrases: Iterable[str], whole_words: bool = True) -> re.Patte
 
 
 class Phrases:
-    """A set of phrases of every language, matched in normalized text."""
+    """A set of phrases of every language, matched in normalized text: ``plain``, so that they
+    match however they are typed, except short ``_marked`` words, which match as written."""
 
     def __init__(self, phrases: Iterable[str], whole_words: bool) -> None:
-        self.pattern = phrase_pattern(phrases, whole_words)
+        written = {normalize(phrase) for phrase in phrases}
+        self.marked = phrase_pattern({phrase for phrase in written if _marked(phrase)}, whole_words)
+        self.pattern = phrase_pattern({plain(phrase) for phrase in written if not _marked(phrase)}, whole_words)
+
+    def matches(self, text: str) -> list[re.Match[str]]:
+        """Where the phrases occur in ``text`` (normalized), as written or plain."""
+        return [*self.marked.finditer(text), *self.pattern.finditer(plain(text))]
 
     def found(self, text: str) -> bool:
         """Tell whether ``text`` (normalized) contains one of the phrases."""
-        return self.pattern.search(text) is not None
+        return self.marked.search(text) is not None or self.pattern.search(plain(text)) is not None
 
     def starts(self, text: str) -> bool:
         """Tell whether ``text`` (normalized) begins with one of the phrases."""
-        return self.pattern.match(text.lstrip(" ¿¡\"'«(-")) is not None
+        text = text.lstrip(" ¿¡\"'«(-")
+        return self.marked.match(text) is not None or self.pattern.match(plain(text)) is not None
+
+    def without_start(self, text: str) -> str:
+        """``text`` (normalized) without the phrase it begins with, if any."""
+        text = text.lstrip(" ¿¡\"'«(-")
+        if self.marked.match(text):
+            return self.marked.sub(" ", text, count=1)
+        return self.pattern.sub(" ", plain(text), count=1) if self.pattern.match(plain(text)) else text
 
     def removed(self, text: str) -> str:
-        """``text`` (normalized) without the phrases, also those glued to a removed one."""
-        while (shorter := self.pattern.sub(" ", text)) != text:
-            text = shorter
-        return text
+        """``text`` (normalized) without the phrases, also those glued to a removed one; plain."""
+        return removed(text, (self,))
+
+
+def removed(text: str, every: Iterable[Phrases]) -> str:
+    """``text`` (normalized) without the phrases of ``every``, written ones first; ``plain``."""
+    sets = tuple(every)
+    for phrases in sets:
+        text = _without(phrases.marked, text)
+    text = plain(text)
+    for phrases in sets:
+        text = _without(phrases.pattern, text)
+    return text
+
+
+def _without(pattern: re.Pattern[str], text: str) -> str:
+    while (shorter := pattern.sub(" ", text)) != text:
+        text = shorter
+    return text
 
 
 @dataclass(frozen=True)
@@ -100,10 +171,12 @@ class Detail:
     shape: str
     gaps: re.Pattern[str]
     phrases: Phrases
+    #: Asked with another detail, the other one is meant: "e-mail address", "where and when?".
+    yields: bool = False
 
     def lacked_by(self, gaps: Iterable[str]) -> bool:
         """Tell whether one of an entry's ``gaps:`` lines says the sources lack this detail."""
-        return any(self.gaps.search(normalize(gap)) for gap in gaps)
+        return any(self.gaps.search(plain(gap)) for gap in gaps)
 
     def lines(self, text: str, facts: Iterable[str]) -> list[str]:
         """The lines of ``text`` that show this detail: those holding a fact of its shape."""
@@ -149,14 +222,10 @@ class Steering:
         """What ``text`` does; ``without_names`` takes municipality names out of normalized text."""
         folded = normalize(text)
         short = self.acknowledgements.removed(folded)
-        acknowledgement = folded != short and not _letters(short)
-        decline = self.declines.found(folded) and not _letters(
-            self.acknowledgements.removed(self.declines.removed(folded))
-        )
-        rest = without_names(folded).lstrip(" ¿¡\"'«(-")
-        rest = self.followups.pattern.sub(" ", rest, count=1) if self.followups.starts(rest) else rest
-        for phrases in (self.home, *(d.phrases for d in self.details), *self.language_requests.values()):
-            rest = phrases.removed(rest)
+        acknowledgement = plain(folded) != short and not _letters(short)
+        decline = self.declines.found(folded) and not _letters(removed(folded, (self.declines, self.acknowledgements)))
+        rest = self.followups.without_start(without_names(folded))
+        rest = removed(rest, (self.home, *(d.phrases for d in self.details), *self.language_requests.values()))
         named = self._requested_language(folded)
         return Signals(
             acknowledgement=acknowledgement and not decline,
@@ -170,9 +239,12 @@ class Steering:
         )
 
     def _asked_detail(self, folded: str) -> Detail | None:
-        """The detail asked for; of several, the one of the longest phrase ("mihin aikaan?" asks
-        for a time, though "mihin" alone asks where)."""
-        return _strongest({d: d.phrases for d in self.details}, folded, lambda match: len(match.group()))
+        """The detail asked for; of several, one that does not yield to others ("his e-mail
+        address?" asks for the e-mail), and of those the one of the longest phrase ("mihin
+        aikaan?" asks for a time, though "mihin" alone asks where)."""
+        asked = {detail: detail.phrases for detail in self.details if detail.phrases.found(folded)}
+        firm = {detail: phrases for detail, phrases in asked.items() if not detail.yields}
+        return _strongest(firm or asked, folded, lambda match: len(match.group()))
 
     def _requested_language(self, folded: str) -> str | None:
         """The language asked for; of several, the one named last ("I don't understand Finnish,
@@ -185,7 +257,7 @@ def _strongest(by_key: Mapping[Key, Phrases], folded: str, weight: Callable[[re.
     weights = {
         key: max(weight(match) for match in matches)
         for key, phrases in by_key.items()
-        if (matches := list(phrases.pattern.finditer(folded)))
+        if (matches := phrases.matches(folded))
     }
     return max(weights, key=weights.__getitem__) if weights else None
 
@@ -219,10 +291,9 @@ def load_steering(root: Path, texts: Texts) -> Steering:
                 f"The interface string 'detail_missing_{name}' is missing.",
                 "Add it to translations/ui/opastin.pot (and the catalogs).",
             )
-        gaps = phrase_pattern(str(word) for word in raw.get("gaps") or ())
-        details.append(
-            Detail(str(name), str(raw["shape"]), gaps, phrases(f"details: {name}", raw.get("phrases"), False))
-        )
+        gaps = phrase_pattern(plain(str(word)) for word in raw.get("gaps") or ())
+        asked = phrases(f"details: {name}", raw.get("phrases"), False)
+        details.append(Detail(str(name), str(raw["shape"]), gaps, asked, raw.get("yields") is True))
     requests = data.get("language_requests") or {}
     unknown = sorted(set(requests) - set(SUPPORTED))
     if unknown:
