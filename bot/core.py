@@ -142,18 +142,21 @@ class Core:
         if self.knowledge.is_emergency(cleaned):
             return self._emergency(state, understanding)
         named = understanding.municipality
-        if named and (signals.home or not state.municipality_stated):
-            state = replace(state, municipality=named, municipality_stated=state.municipality_stated or signals.home)
         bare_home = signals.home and signals.rest <= BARE_LETTERS  # "we moved to Kuhmo": no emergency
         if understanding.intent == EMERGENCY and not self._unsure(understanding) and not bare_home:
-            return self._emergency(state, understanding)
+            return self._emergency(state.naming(named, signals.home), understanding)
         asking = asks(self.knowledge, understanding, signals, self._unsure(understanding))
         if named and (self.nlu.names_only(cleaned) or (signals.home and not asking)):
-            placed = self._place(state, named, signals.home, last, understanding, notes)
+            once = last is not None and not signals.home and not state.pending_intent  # "and in Kuhmo?"
+            placed = self._place(
+                state.naming(named, signals.home, once), named, signals.home, last, understanding, notes
+            )
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last):
             municipality = named or last.municipality or state.municipality
+            state = state.naming(named, signals.home, once=True)
             return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
+        state = state.naming(named, signals.home)
         if self._unsure(understanding):
             return self._interface(
                 state, "fallback", notes, fallback=True, understanding=understanding, question=question

@@ -23,6 +23,14 @@ class State:
     fallbacks_in_row: int = 0
     topic: str | None = None
 
+    def naming(self, municipality: str | None, home: bool, once: bool = False) -> State:
+        """The state after a message naming ``municipality``: the user's home when they say they
+        live there (``home``), else a guess until they say it, except that a municipality named
+        ``once``, for one follow-up ("and in Kuhmo?"), leaves a guess there is as it was."""
+        if municipality is None or (not home and (self.municipality_stated or (once and self.municipality))):
+            return self
+        return replace(self, municipality=municipality, municipality_stated=self.municipality_stated or home)
+
     def forgetting_the_conversation(self) -> State:
         """The user's settings (language, municipality) without what was said: after silence."""
         return replace(self, pending_intent=None, fallbacks_in_row=0, topic=None)

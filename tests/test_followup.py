@@ -275,3 +275,31 @@ def test_asking_what_it_costs_or_how_to_sign_up_goes_on_from_the_last_answer(cor
     _, apply = talk(bot, ["What is the Kaikukortti?", "how do I apply?"])
     assert apply.topic == "leisure_culture"
     assert core.texts.get("detail_missing_signup", "en") in apply.text, "its gaps say where to apply is not known"
+
+
+def test_a_municipality_named_in_a_follow_up_is_for_that_answer_only(core: Core) -> None:
+    """A follow-up ("and in Kuhmo?") answers there; the next questions are for the municipality
+    the conversation had (a guess from the first question, or the home the user said)."""
+    bot = scripted(
+        core,
+        {
+            "contact": CONTACT,
+            "finnish": (("integration_training", 0.8), ("coordinator_contact", 0.1)),
+            "kuhmo": ((GREET, 0.5), ("coordinator_contact", 0.1)),
+            "mail": ((OUT_OF_SCOPE, 0.4), ("coordinator_contact", 0.2)),
+        },
+    )
+    replies = talk(
+        bot,
+        [
+            "Where can I learn Finnish in Kajaani?",
+            "and in Kuhmo?",
+            "her e-mail?",
+            "Who is the contact person for integration?",
+            "Where can I learn Finnish?",
+        ],
+    )
+    assert [reply.municipality for reply in replies] == ["Kajaani", "Kuhmo", "Kuhmo", "Kajaani", "Kajaani"]
+    assert replies[-1].state.municipality == "Kajaani"
+    moved = bot.reply(replies[1].state, "I moved to Kuhmo, who is the contact person?")
+    assert (moved.municipality, moved.state.municipality_stated) == ("Kuhmo", True)
