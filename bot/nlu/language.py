@@ -66,6 +66,10 @@ _UKRAINIAN_WORDS = frozenset(
         "ласка",
     }
 )
+# Latin-script languages CLD2 tells reliably even without their diacritics, and never names for
+# romanized Russian (which it takes for Slovak, Croatian, Serbian or Esperanto): "gdzie moge sie
+# nauczyc" is Polish, not Russian in Latin letters, unless the examples' model is sure.
+_CLD2_NOT_ROMANIZED = frozenset({"pl"})
 # Kurmanji (Latin script, not among CLD2's languages) is taken for Kinyarwanda, which is written
 # without diacritics: a text with Kurmanji's letters is not Kinyarwanda.
 _KURMANJI_LETTERS = set("êîûçş")
@@ -170,7 +174,8 @@ class LanguageDetector:
         language, confidence, runner_up = self.domain(text) if self.domain else ("", 0.0, 0.0)
         sure = confidence >= self.domain_confidence
         # People romanize in plain ASCII (Arabizi's digits included): "się" is Polish, not Russian.
-        romanized = text.isascii() and (sure or confidence >= self.romanized_lead * runner_up > 0)
+        leads = confidence >= self.romanized_lead * runner_up > 0 and not (reliable and cld2 in _CLD2_NOT_ROMANIZED)
+        romanized = text.isascii() and (sure or leads)
         if language not in _LATIN_SCRIPT and romanized:
             return language  # romanized: CLD2 takes "zdravstvujte, gde..." for Serbian
         if reliable and cld2 in _CLD2_AS_KINYARWANDA:

@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SOURCE_LANGUAGE
 from .places import Places, normalize
+from .places import key as name_key
 from .yamlfile import line_of, load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -159,6 +160,27 @@ class Knowledge:
     def names_elsewhere(self, text: str) -> bool:
         """Tell whether ``text`` names a place outside the region (and none inside it)."""
         return bool(self._elsewhere.find(text)) and not self.places.find(text)
+
+    @cached_property
+    def people(self) -> Mapping[str, frozenset[str]]:
+        """The people the entries name, by surname: a name among an entry's facts with an e-mail
+        address of its own ("Karoliina Homanen", karoliina.homanen@kajaani.fi), each with the
+        intents whose entries name them."""
+        mailboxes = {name_key(fact.split("@")[0]) for entry in self.entries for fact in entry.facts if "@" in fact}
+        people: dict[str, set[str]] = {}
+        for entry in self.entries:
+            for fact in entry.facts:
+                if " " in fact and name_key(fact) in mailboxes:
+                    people.setdefault(fact.split()[-1], set()).add(entry.intent)
+        return {surname: frozenset(intents) for surname, intents in people.items()}
+
+    @cached_property
+    def _people(self) -> Places:
+        return Places([(surname, ()) for surname in self.people])
+
+    def intents_naming_people(self, text: str) -> frozenset[str]:
+        """The intents whose entries name a person ``text`` names (by surname, in any script)."""
+        return frozenset(intent for found in self._people.find(text) for intent in self.people[found.municipality])
 
     def find_municipality(self, text: str) -> str | None:
         """The municipality named in ``text`` (any script, spelling or inflection), if exactly one is."""
