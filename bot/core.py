@@ -19,7 +19,7 @@ from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
 from .errors import TranslationError
-from .followup import BARE_LETTERS, asks, goes_on, place_of_named, with_request
+from .followup import BARE_LETTERS, asks, goes_on, holder, place_of_named, with_request
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .mt.argos import Translator
 from .names import (
@@ -154,8 +154,8 @@ class Core:
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last):
             municipality = named or last.municipality or state.municipality
-            state = state.naming(named, signals.home, once=True)
-            return self._answer(state, last.intent, understanding, notes, municipality, signals.detail, last)
+            state, source = state.naming(named, signals.home, once=True), holder(self.knowledge, last, signals.detail)
+            return self._answer(state, source.intent, understanding, notes, municipality, signals.detail, source)
         state = state.naming(named, signals.home)
         if self._unsure(understanding):
             return self._interface(

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
-from .project.conversation import Signals, names_another_topic
+from .project.conversation import Detail, Signals, names_another_topic
 from .project.knowledge import Entry, Knowledge
 from .project.places import normalize
 
@@ -65,15 +65,39 @@ def with_request(signals: Signals, understanding: Understanding, last: Entry | N
 
 def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
     """Tell whether the last answer's topic holds the detail the message asks for: lines of one of
-    its entries show it ("how long?" of a course: at most 250 days), or the last answer's ``gaps:``
-    say the sources lack it (then the answer says so)."""
+    its entries show it ("how long?" of a course: at most 250 days), or the ``gaps:`` of the last
+    answer say the sources lack it (then the answer says so), or a related entry does either."""
     detail = signals.detail
     if detail is None:
         return False
     entries = knowledge.entries_for(last.intent)
-    return detail.lacked_by(last.gaps) or any(
-        detail.lines(text, entry.facts) for entry in entries for text in entry.text.values()
+    return (
+        tells(detail, last) or any(shows(detail, entry) for entry in entries) or holder(knowledge, last, detail) != last
     )
+
+
+def holder(knowledge: Knowledge, last: Entry, detail: Detail | None) -> Entry:
+    """The entry that answers ``detail`` of the ``last`` answer: the last one when it shows the
+    detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
+    ``from_related``, a related entry that does, one showing it first, then one of the same
+    municipality ("how do I contact them?" after what the council does: the council's contact
+    entry, whose gaps say its e-mail address is not known)."""
+    if detail is None or not detail.from_related or tells(detail, last):
+        return last
+    related = sorted(
+        knowledge.related(last), key=lambda entry: (not shows(detail, entry), entry.municipality != last.municipality)
+    )
+    return next((entry for entry in related if tells(detail, entry)), last)
+
+
+def tells(detail: Detail, entry: Entry) -> bool:
+    """Tell whether ``entry`` shows ``detail`` or says that the sources lack it."""
+    return shows(detail, entry) or detail.lacked_by(entry.gaps)
+
+
+def shows(detail: Detail, entry: Entry) -> bool:
+    """Tell whether lines of ``entry``'s text show ``detail``."""
+    return any(detail.lines(text, entry.facts) for text in entry.text.values())
 
 
 def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:

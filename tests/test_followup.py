@@ -303,3 +303,22 @@ def test_a_municipality_named_in_a_follow_up_is_for_that_answer_only(core: Core)
     assert replies[-1].state.municipality == "Kajaani"
     moved = bot.reply(replies[1].state, "I moved to Kuhmo, who is the contact person?")
     assert (moved.municipality, moved.state.municipality_stated) == ("Kuhmo", True)
+
+
+def test_a_contact_detail_the_entry_lacks_is_answered_by_its_related_contact_entry(core: Core) -> None:
+    """What the council does says nothing of how to reach it; the council's contact entry, from
+    the same section of the same source, does (its gaps: the e-mail address is not known)."""
+    bot = scripted(
+        core,
+        {
+            "council": (("council_info", 0.9), ("council_contact", 0.05)),
+            "contact": (("coordinator_contact", 0.4), ("council_info", 0.3)),
+            "mail": ((OUT_OF_SCOPE, 0.5), ("council_info", 0.2)),
+        },
+    )
+    _, contact = talk(bot, ["What does the immigrant council do?", "How can I contact them?"])
+    assert contact.topic == "council_contact"
+    assert core.texts.get("detail_missing_contact", "en") in contact.text
+    _, email = talk(bot, ["What does the immigrant council do?", "and their e-mail?"])
+    assert (email.topic, email.fallback) == ("council_contact", False)
+    assert core.texts.get("detail_missing_email", "en") in email.text

@@ -27,9 +27,11 @@ Key = TypeVar("Key")
 
 FILE = "conversation.yml"
 #: What kind of fact shows a detail in an entry's text.
+_PHONE = r"(?:\+358|\b0)\d{1,3}[\s-]?\d{2,4}[\s-]?\d{2,4}"
 SHAPES: Mapping[str, re.Pattern[str]] = {
     "email": re.compile(EMAIL),
-    "phone": re.compile(r"(?:\+358|\b0)\d{1,3}[\s-]?\d{2,4}[\s-]?\d{2,4}"),
+    "phone": re.compile(_PHONE),
+    "contact": re.compile(f"{EMAIL}|{_PHONE}"),
     "date": re.compile(rf"{DATE}|\b\d{{1,2}}(?:[.:]\d{{2}})?\s?[–-]\s?\d{{1,2}}(?:[.:]\d{{2}})?\b"),
     "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
     "duration": re.compile(r"\b\d+(?:[–-]\d+)?\b"),
@@ -173,6 +175,9 @@ class Detail:
     phrases: Phrases
     #: Asked with another detail, the other one is meant: "e-mail address", "where and when?".
     yields: bool = False
+    #: Asked of an entry that neither shows nor lacks it, a related entry may answer it (how to
+    #: contact the council: the council's contact entry).
+    from_related: bool = False
 
     def lacked_by(self, gaps: Iterable[str]) -> bool:
         """Tell whether one of an entry's ``gaps:`` lines says the sources lack this detail."""
@@ -293,7 +298,8 @@ def load_steering(root: Path, texts: Texts) -> Steering:
             )
         gaps = phrase_pattern(plain(str(word)) for word in raw.get("gaps") or ())
         asked = phrases(f"details: {name}", raw.get("phrases"), False)
-        details.append(Detail(str(name), str(raw["shape"]), gaps, asked, raw.get("yields") is True))
+        flags = {flag: raw.get(flag) is True for flag in ("yields", "from_related")}
+        details.append(Detail(str(name), str(raw["shape"]), gaps, asked, **flags))
     requests = data.get("language_requests") or {}
     unknown = sorted(set(requests) - set(SUPPORTED))
     if unknown:

@@ -145,6 +145,17 @@ class Knowledge:
         general = [entry for entry in self.entries_for(intent) if entry.municipality is None]
         return own or (general[0] if general else None)
 
+    def related(self, entry: Entry) -> tuple[Entry, ...]:
+        """Entries of other intents from the same section of the same source as ``entry``, for its
+        municipality or the whole region (what the council does, and how to contact it)."""
+        return tuple(
+            other
+            for other in self.entries
+            if (other.source, other.section) == (entry.source, entry.section)
+            and other.intent != entry.intent
+            and other.municipality in (entry.municipality, None)
+        )
+
     @cached_property
     def _by_id(self) -> dict[str, Entry]:
         return {entry.id: entry for entry in self.entries}
