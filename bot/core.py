@@ -130,7 +130,8 @@ class Core:
         last = self.knowledge.entry(state.topic) if state.topic else None
         signals = with_request(self.steering.read(cleaned, self.knowledge.without_municipalities), understanding, last)
         names_cut = self.knowledge.without_municipalities(cleaned)  # a name says nothing of the language
-        language = answer_language(state, names_cut, understanding.language, signals.language, heard_language)
+        clear = None if signals.acknowledgement else self.nlu.detector.clear  # "tack så mycket" is no switch
+        language = answer_language(state, names_cut, understanding.language, signals.language, heard_language, clear)
         unknown = state.language is None and sum(char.isalpha() for char in names_cut) < SHORT_LETTERS
         state = replace(state, language=language)
         if signals.acknowledgement or signals.decline:

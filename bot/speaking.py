@@ -9,6 +9,7 @@ language and the next "ok" is answered as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from .dialogue import Reply, State
@@ -23,11 +24,18 @@ SWITCH_LETTERS = 25
 
 
 def answer_language(
-    state: State, text: str, detected: str | None, requested: str | None, heard: str | None
+    state: State,
+    text: str,
+    detected: str | None,
+    requested: str | None,
+    heard: str | None,
+    clear: Callable[[str, str], bool] | None = None,
 ) -> str | None:
     """The language to answer ``text`` in: the one the user asked for (``requested``: "in
     English please"), else the one chosen, else the one detected or heard (a spoken message's,
-    by the speech model) unless the message is too short to tell; may be beyond the 18."""
+    by the speech model) unless the message is too short to tell: under ``SWITCH_LETTERS`` it
+    must be in another script, or ``clear`` (the detector's) must find it surely in the language
+    detected ("Vad är hans e-postadress?"); may be beyond the 18."""
     if requested:
         return requested
     letters = sum(char.isalpha() for char in text)
@@ -36,7 +44,7 @@ def answer_language(
     if state.language_chosen or detected is None:
         return state.language
     if state.language and letters < SWITCH_LETTERS and not _in_another_script(text, detected, state.language):
-        return state.language
+        return detected if detected != state.language and clear and clear(text, detected) else state.language
     return detected
 
 

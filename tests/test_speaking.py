@@ -52,3 +52,15 @@ def test_a_stored_code_beyond_the_18_is_not_carried_on(core: Core) -> None:
     reply = tagalog.reply(State(language="tl"), "Saan ang Kajaani Info at kailan ito bukas?")
     assert reply.language == "en"
     assert reply.state.language is None
+
+
+def test_a_short_sentence_clearly_in_another_language_switches_it_and_a_short_word_does_not(core: Core) -> None:
+    """Under 25 letters a Latin-script message switches the language only when it is a sentence
+    of a few words that the examples' model and lingua both read as that language."""
+    nlu = NLU(core.knowledge, core.nlu.detector, FixedRanking((("coordinator_contact", 0.9),)), core.nlu.fallback)
+    bot = Core(core.knowledge, core.texts, nlu, {}, today=core.today, steering=core.steering)
+    english = State(language="en", topic="coordinator_contact_kuhmo")
+    assert bot.reply(english, "Vad är hans e-postadress?").language == "sv"
+    assert bot.reply(english, "Mikä on hänen numeronsa?").language == "fi"
+    assert [bot.reply(english, text).language for text in ("kiitos", "ok kiitos", "tack så mycket")] == ["en"] * 3
+    assert bot.reply(State(language="sv", topic="coordinator_contact_kuhmo"), "Och i Kuhmo?").language == "sv"

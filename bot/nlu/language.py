@@ -78,6 +78,9 @@ _KURMANJI_LETTERS = set("êîûçş")
 #: Latin once names are hidden ("kotoutumispalvelut что входит" is Russian, not Latin-script).
 LATIN_SHARE = 0.9
 MIN_LANGUAGE_LETTERS = 8
+#: A Latin-script message of at least this many words can be clear about its language, however
+#: short: "Vad är hans e-postadress?" (one word, "ok", "kiitos", a name, never is).
+CLEAR_WORDS = 3
 
 
 def letters_only(text: str) -> str:
@@ -155,6 +158,19 @@ class LanguageDetector:
         if script != "latin":
             return None
         return self._latin(letters_only(hidden))
+
+    def clear(self, text: str, language: str) -> bool:
+        """Tell whether ``text`` is surely in ``language`` (a Latin-script one of the 18), short as
+        it may be: a sentence of ``CLEAR_WORDS`` words or more that the examples' model is sure of
+        and lingua, which reads letters alone, reads alike."""
+        hidden = letters_only(self.knowledge.without_names(text))
+        if language not in _LINGUA.values() or len(hidden.split()) < CLEAR_WORDS or self.domain is None:
+            return False
+        domain, confidence, _ = self.domain(hidden)
+        if domain != language or confidence < self.domain_confidence:
+            return False
+        read = self._lingua.detect_language_of(hidden)
+        return read is not None and _LINGUA[read] == language
 
     def unknown_script(self, text: str) -> bool:
         """Tell whether ``text`` is mostly in a script none of the 18 languages uses (Ethiopic,
