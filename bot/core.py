@@ -155,6 +155,8 @@ class Core:
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last):
             municipality = named or last.municipality or state.municipality
+            if not named:  # "what is Flow?" after the region's work answer: the entry naming it
+                municipality = place_of_named(self.knowledge, last.intent, cleaned, municipality) or municipality
             state, source = state.naming(named, signals.home, once=True), holder(self.knowledge, last, signals.detail)
             return self._answer(state, source.intent, understanding, notes, municipality, signals.detail, source)
         state = state.naming(named, signals.home)

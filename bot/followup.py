@@ -121,14 +121,17 @@ def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, u
 def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: str | None) -> str | None:
     """The municipality whose entry for ``intent`` holds a name ``text`` mentions ("What is the Flow
     project?": Kajaani's), when the entry for ``municipality`` holds none of them; else None.
-    Among several, the default municipality's."""
+    Among several, the default municipality's. A name counts also by its part before a dash
+    ("Work & Stay" of "Work & Stay – Kokonainen elämä Koillismaalla")."""
     folded, names = _folded(text), knowledge.proper_names
 
     def named(entry: Entry) -> bool:
         return any(
-            re.search(rf"(?<!\w){re.escape(_folded(fact))}", folded)
+            re.search(rf"(?<!\w){re.escape(_folded(short))}", folded)
             for fact in entry.facts
-            if len(fact) >= 4 and fact in names and not knowledge.find_municipality(fact)
+            if fact in names and not knowledge.find_municipality(fact)
+            for short in {fact, _DASHED.split(fact)[0]}
+            if len(short) >= 4
         )
 
     current = knowledge.entry_for(intent, municipality)
@@ -136,6 +139,10 @@ def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: s
         return None
     places = [entry.municipality for entry in knowledge.entries_for(intent) if entry.municipality and named(entry)]
     return knowledge.default_municipality if knowledge.default_municipality in places else next(iter(places), None)
+
+
+#: A project's name before its long description: "Work & Stay – Kokonainen elämä Koillismaalla".
+_DASHED = re.compile(r"\s[–-]\s")
 
 
 def _folded(text: str) -> str:

@@ -133,6 +133,7 @@ def test_of_two_details_the_longer_phrase_says_which_is_asked() -> None:
 def test_an_address_asked_with_another_detail_is_that_details() -> None:
     assert [asked_detail("what is his email address?"), asked_detail("address and phone?")] == ["email", "phone"]
     assert asked_detail("address?") == "place"
+    assert [asked_detail("their contact e-mail?"), asked_detail("how do I contact them?")] == ["email", "contact"]
 
 
 def test_a_detail_is_read_however_it_is_typed_but_a_short_word_only_as_written() -> None:

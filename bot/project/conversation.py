@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
-from ..patterns import DATE, EMAIL
+from ..patterns import DATE, EMAIL, URL
 from .knowledge import Knowledge
 from .places import normalize
 from .texts import Texts
@@ -32,6 +32,7 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "email": re.compile(EMAIL),
     "phone": re.compile(_PHONE),
     "contact": re.compile(f"{EMAIL}|{_PHONE}"),
+    "url": re.compile(URL),
     "date": re.compile(rf"{DATE}|\b\d{{1,2}}(?:[.:]\d{{2}})?\s?[–-]\s?\d{{1,2}}(?:[.:]\d{{2}})?\b"),
     "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
     "duration": re.compile(r"\b\d+(?:[–-]\d+)?\b"),

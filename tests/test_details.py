@@ -1,0 +1,38 @@
+"""Follow-ups asking for one detail of the last answer, or naming what one municipality's entry
+holds, with scripted rankings (bot/followup.py, knowledge/conversation.yml)."""
+
+from __future__ import annotations
+
+from bot.core import Core
+from bot.names import OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
+from tests.test_followup import scripted, talk
+
+WORK = (("work_employment", 0.9), ("entrepreneurship", 0.05))
+
+
+def test_a_follow_up_naming_what_one_municipalitys_entry_holds_is_answered_there(core: Core) -> None:
+    """The region's work answer does not name the Flow project, Kajaani's does; a project is
+    named by its name before the dash too ("Work & Stay" of "Work & Stay – Kokonainen ...")."""
+    bot = scripted(core, {"flow": WORK, "stay": WORK, "work": WORK})
+    _, flow = talk(bot, ["How can I find work?", "and what is Flow?"])
+    assert (flow.topic, flow.municipality) == ("work_employment_kajaani", "Kajaani")
+    stay = talk(bot, ["What is the Work & Stay project?"])[0]
+    assert stay.topic in ("work_employment_kuusamo", "work_employment_taivalkoski")
+
+
+def test_asking_for_an_appointment_or_a_web_page_goes_on_from_the_last_answer(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "council": (("council_contact", 0.9), ("council_info", 0.05)),
+            "book": ((OTHER_AUTHORITY, 0.15), ("client_duration", 0.14)),
+            "website": ((OUT_OF_SCOPE, 0.5), ("council_info", 0.1)),
+            "tack": ((THANKS, 0.5), ("council_info", 0.1)),
+        },
+    )
+    _, booking = talk(bot, ["How do I contact the immigrant council?", "do I have to book an appointment?"])
+    assert (booking.topic, booking.fallback) == ("council_contact", False)
+    _, web = talk(bot, ["How do I contact the immigrant council?", "do they have a website?"])
+    assert web.topic == "council_contact"
+    assert "https://kajaani.fi/kaupunki-ja-hallinto/" in web.text
+    assert "Kotona Kajaanissa" not in web.text, "only the lines with the web page"
