@@ -172,7 +172,8 @@ class Core:
             return self._interface(
                 state, "fallback", notes, fallback=True, understanding=understanding, question=question
             )
-        place = named or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
+        there = last.municipality if last is not None and signals.there else None  # "... there?"
+        place = named or there or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
         return self._answer(state, understanding.intent, understanding, notes, place)
 
     def _place(

@@ -36,3 +36,19 @@ def test_asking_for_an_appointment_or_a_web_page_goes_on_from_the_last_answer(co
     assert web.topic == "council_contact"
     assert "https://kajaani.fi/kaupunki-ja-hallinto/" in web.text
     assert "Kotona Kajaanissa" not in web.text, "only the lines with the web page"
+
+
+def test_a_new_question_pointing_back_there_is_for_the_last_answers_municipality(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "paltamo": ((OUT_OF_SCOPE, 0.4), ("coordinator_contact", 0.2)),
+            "seekers": WORK,
+            "contact": (("coordinator_contact", 0.9), ("integration_plan", 0.05)),
+        },
+    )
+    asked = ["Who is the contact person in Kajaani?", "and in Paltamo?"]
+    _, _, there = talk(bot, [*asked, "is there a project for job seekers there?"])
+    assert there.municipality == "Paltamo"
+    _, _, here = talk(bot, [*asked, "is there a project for job seekers?"])
+    assert here.municipality == "Kajaani", "'is there' points nowhere"

@@ -204,6 +204,8 @@ class Signals:
     decline: bool = False
     home: bool = False
     followup: bool = False
+    #: Points back to the last answer's place ("... there?").
+    there: bool = False
     detail: Detail | None = None
     language: str | None = None
     #: The language a request phrase names, however much else the message says ("can you tell me
@@ -221,6 +223,7 @@ class Steering:
     declines: Phrases
     home: Phrases
     followups: Phrases
+    there: Phrases
     details: tuple[Detail, ...]
     language_requests: Mapping[str, Phrases]
 
@@ -238,6 +241,7 @@ class Steering:
             decline=decline,
             home=self.home.found(folded),
             followup=self.followups.starts(folded),
+            there=self.there.found(folded),
             detail=self._asked_detail(folded),
             language=named if _letters(rest) <= REQUEST_REST else None,
             named_language=named,
@@ -310,6 +314,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         declines=phrases("declines", data.get("declines"), True),
         home=phrases("home", data.get("home"), False),
         followups=phrases("followups", data.get("followups"), True),
+        there=phrases("there", data.get("there"), True),
         details=tuple(details),
         language_requests={
             code: phrases(f"language_requests: {code}", {code: values}, False) for code, values in requests.items()
