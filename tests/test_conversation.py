@@ -183,3 +183,10 @@ def test_a_detail_without_its_interface_string_is_a_clear_error(tmp_path: Path) 
     path.write_text(path.read_text(encoding="utf-8").replace("  person:\n", "  price:\n"), encoding="utf-8")
     with pytest.raises(DataError, match="detail_missing_price"):
         load_steering(copy / "knowledge", load_texts(ROOT / "translations" / "ui"))
+
+
+def test_a_follow_up_opened_with_thanks_is_still_a_follow_up() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    opened = [steering.read(text, lambda folded: folded) for text in ("Kiitos! Entä sitten?", "ok thanks, and then?")]
+    assert [(signals.followup, signals.acknowledgement) for signals in opened] == [(True, False)] * 2
+    assert [signals.rest for signals in opened] == [6, 4], "only the words after the opening count"

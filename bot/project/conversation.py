@@ -69,6 +69,8 @@ _PLAIN_LETTERS = str.maketrans(
 )
 #: Arabic short vowels and other marks written above or below the letters ("کِی").
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
+#: What may stand before a message's first word: "¿y en Puolanka?", "Kiitos! Entä ...".
+_LEADING = " ¿¡\"'«(-,.!;:…"
 #: Up to this many letters a Latin or Cyrillic phrase matches whole words only, never as a stem.
 STEM_LETTERS = 3
 # Chinese characters are words: each weighs as much as a few Latin letters.
@@ -133,12 +135,12 @@ class Phrases:
 
     def starts(self, text: str) -> bool:
         """Tell whether ``text`` (normalized) begins with one of the phrases."""
-        text = text.lstrip(" ¿¡\"'«(-")
+        text = text.lstrip(_LEADING)
         return self.marked.match(text) is not None or self.pattern.match(plain(text)) is not None
 
     def without_start(self, text: str) -> str:
         """``text`` (normalized) without the phrase it begins with, if any."""
-        text = text.lstrip(" ¿¡\"'«(-")
+        text = text.lstrip(_LEADING)
         if self.marked.match(text):
             return self.marked.sub(" ", text, count=1)
         return self.pattern.sub(" ", plain(text), count=1) if self.pattern.match(plain(text)) else text
@@ -196,6 +198,10 @@ class Detail:
 REQUEST_REST = 12
 
 
+#: At most this many short replies open a message before what it asks ("ok kiitos, entä ...").
+OPENING_REPLIES = 3
+
+
 @dataclass(frozen=True)
 class Signals:
     """What a message does for the conversation (besides any question it asks)."""
@@ -233,20 +239,30 @@ class Steering:
         short = self.acknowledgements.removed(folded)
         acknowledgement = plain(folded) != short and not _letters(short)
         decline = self.declines.found(folded) and not _letters(removed(folded, (self.declines, self.acknowledgements)))
-        rest = self.followups.without_start(without_names(folded))
+        rest = self.followups.without_start(self._without_opening(without_names(folded)))
         rest = removed(rest, (self.home, *(d.phrases for d in self.details), *self.language_requests.values()))
         named = self._requested_language(folded)
         return Signals(
             acknowledgement=acknowledgement and not decline,
             decline=decline,
             home=self.home.found(folded),
-            followup=self.followups.starts(folded),
+            followup=self.followups.starts(self._without_opening(folded)),
             there=self.there.found(folded),
             detail=self._asked_detail(folded),
             language=named if _letters(rest) <= REQUEST_REST else None,
             named_language=named,
             rest=_letters(rest),
         )
+
+    def _without_opening(self, text: str) -> str:
+        """``text`` without the short replies it opens with ("Kiitos! Entä Kuhmossa?", "ok thanks,
+        and her e-mail?"): what follows is what it asks."""
+        for _ in range(OPENING_REPLIES):
+            shorter = self.acknowledgements.without_start(text)
+            if shorter == text:
+                break
+            text = shorter
+        return text
 
     def _asked_detail(self, folded: str) -> Detail | None:
         """The detail asked for; of several, one that does not yield to others ("his e-mail
