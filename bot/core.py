@@ -18,6 +18,7 @@ from .cleantext import clean
 from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
+from .echo import Wording
 from .errors import TranslationError
 from .followup import BARE_LETTERS, asks, goes_on, holder, place_of_named, with_request
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
@@ -84,6 +85,7 @@ class Core:
         self.translator = translator
         self.today = today
         self._machine: dict[tuple[str, str], Localized | None] = {}
+        self.wording = Wording(knowledge, self.translations)
 
     def localize(self, entry: Entry, language: str) -> Localized:
         """The entry in ``language``: curated or draft text, else machine-translated, else English."""
@@ -153,7 +155,8 @@ class Core:
                 state.naming(named, signals.home, once), named, signals.home, last, understanding, notes
             )
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
-        if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last):
+        echo = last is not None and self.wording.echoes(last, language, names_cut)  # "whats the theme?"
+        if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last, echo):
             municipality = named or last.municipality or state.municipality
             if not named:  # "what is Flow?" after the region's work answer: the entry naming it
                 municipality = place_of_named(self.knowledge, last.intent, cleaned, municipality) or municipality

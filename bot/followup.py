@@ -100,9 +100,12 @@ def shows(detail: Detail, entry: Entry) -> bool:
     return any(detail.lines(text, entry.facts) for text in entry.text.values())
 
 
-def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry) -> bool:
+def goes_on(
+    knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry, echo: bool = False
+) -> bool:
     """Tell whether ``text`` asks about the ``last`` answer again (in another municipality, one of
-    its details, in another language, or a few unsure words) rather than a new question."""
+    its details, in another language, a few unsure words, or a few words taking up one of the last
+    answer's own, ``echo``: "whats the theme?") rather than a new question."""
     if names_another_topic(knowledge, text, last.intent):
         return False
     if signals.language or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
@@ -110,7 +113,8 @@ def goes_on(knowledge: Knowledge, text: str, understanding: Understanding, signa
     if understanding.municipality or signals.detail or signals.followup:
         return not own_topic(understanding, signals, last)
     vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
-    return signals.rest <= VAGUE_LETTERS and vague
+    echoed = echo and understanding.intent != THANKS and not topical(understanding, last)
+    return signals.rest <= VAGUE_LETTERS and (vague or echoed)
 
 
 def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, unsure: bool) -> bool:

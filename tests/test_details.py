@@ -52,3 +52,21 @@ def test_a_new_question_pointing_back_there_is_for_the_last_answers_municipality
     assert there.municipality == "Paltamo"
     _, _, here = talk(bot, [*asked, "is there a project for job seekers?"])
     assert here.municipality == "Kajaani", "'is there' points nowhere"
+
+
+def test_a_few_words_taking_up_a_word_of_the_last_answer_ask_about_it(core: Core) -> None:
+    """Only the Walk and Talk entry names a theme: "whats the theme this time?" asks about it, however sure
+    the ranking is that it is out of scope; a word every answer has ("weather" none) does not."""
+    bot = scripted(
+        core,
+        {
+            "walk": (("event_walk_and_talk", 0.95), ("events", 0.02)),
+            "theme": ((OUT_OF_SCOPE, 0.64), ("events", 0.08)),
+            "weather": ((OUT_OF_SCOPE, 0.64), ("events", 0.08)),
+        },
+    )
+    _, theme, weather = talk(
+        bot, ["When is the Walk and Talk?", "whats the theme this time?", "what's the weather like?"]
+    )
+    assert (theme.topic, theme.fallback) == ("event_walk_and_talk", False)
+    assert weather.fallback
