@@ -190,3 +190,15 @@ def test_a_follow_up_opened_with_thanks_is_still_a_follow_up() -> None:
     opened = [steering.read(text, lambda folded: folded) for text in ("Kiitos! Entä sitten?", "ok thanks, and then?")]
     assert [(signals.followup, signals.acknowledgement) for signals in opened] == [(True, False)] * 2
     assert [signals.rest for signals in opened] == [6, 4], "only the words after the opening count"
+
+
+def test_follow_ups_by_place_are_read_in_their_usual_shapes() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    asked = [
+        "Hur är det i Kuhmo?",
+        "а як щодо Кухмо?",
+        "а как насчёт Кухмо?",
+        "miten on Kuhmossa?",
+        "how is it in Kuhmo?",
+    ]
+    assert all(steering.read(text, lambda folded: folded.replace("kuhmo", " ")).followup for text in asked)
