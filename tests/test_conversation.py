@@ -13,6 +13,7 @@ from bot.core import Core, Reply, State
 from bot.errors import DataError
 from bot.names import HANDOFF_ACTION
 from bot.project.conversation import load_steering
+from bot.project.places import normalize
 from bot.project.texts import load_texts
 from tests.conftest import ROOT, copy_project
 from tests.test_cli import run
@@ -143,6 +144,20 @@ def test_a_detail_is_read_however_it_is_typed_but_a_short_word_only_as_written()
     assert [asked_detail(text) for text in typed] == ["email", "time", "duration", "duration", "time", "person"]
     assert (asked_detail("où ?"), asked_detail("giá?")) == ("place", "cost")
     assert (asked_detail("Kajaani ou Kuhmo ?"), asked_detail("gia đình tôi")) == (None, None)
+
+
+def test_the_quick_check_before_the_pattern_never_misses_a_phrase() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    sets = [steering.acknowledgements, steering.declines, steering.home, steering.followups]
+    sets += [detail.phrases for detail in steering.details] + list(steering.language_requests.values())
+    for phrases in sets:
+        for alternatives in (phrases.marked, phrases.pattern):
+            for phrase in alternatives.phrases:
+                assert alternatives.search(f"x {phrase} y"), phrase
+                assert alternatives.sub(" ", f"x {phrase} y") != f"x {phrase} y", phrase
+            assert not alternatives.may_match("§§ 12 §§")
+            assert alternatives.sub(" ", "§§ 12 §§") == "§§ 12 §§"
+    assert steering.home.found(normalize("Well, I live in Kuhmo now"))
 
 
 def test_a_fallback_does_not_erase_the_context_and_two_still_offer_a_person(core: Core) -> None:

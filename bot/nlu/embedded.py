@@ -56,6 +56,15 @@ class _Models:
     embeddings: LogisticRegression | None
     languages: Pipeline
 
+    def ready_for_one_text(self) -> None:
+        """Store the weights column by column (same values, same results; pickled so): scikit-learn
+        multiplies a text's row by ``coef_.T``, and scipy copied that 5 MB view on every call
+        (0.3 ms of each n-gram ranking, 0.2 ms of each language guess)."""
+        regression = self.ngrams[-1]
+        regression.coef_ = numpy.asfortranarray(regression.coef_)
+        bayes = self.languages[-1]
+        bayes.feature_log_prob_ = numpy.asfortranarray(bayes.feature_log_prob_)
+
 
 #: Embedding settings that change how a trained model is used, not the model: no retraining.
 RUN_TIME_SETTINGS = frozenset({"threads", "skip_above"})
@@ -131,6 +140,7 @@ class IntentClassifier:
             if vectors is not None:
                 embeddings = LogisticRegression(C=float(self.embedding["C"]), max_iter=max_iter).fit(vectors, intents)
             self.models = _Models(ngrams.result(), embeddings, languages.result())
+        self.models.ready_for_one_text()
         note(f"trained in {time.monotonic() - started:.1f} s")
 
     def _train_languages(self, examples: Sequence[Example]) -> Pipeline:

@@ -53,6 +53,10 @@ MIN_HAN = 5
 MIN_SCORE = 85.0
 
 
+#: How many texts' names ``Places.find`` remembers (then it forgets them all and starts again).
+RECENT_TEXTS = 256
+
+
 def normalize(text: str) -> str:
     """Fold case and Unicode forms so that matching ignores how a name was typed."""
     return unicodedata.normalize("NFC", text).casefold()
@@ -127,6 +131,9 @@ class Places:
     def __init__(self, municipalities: Iterable[tuple[str, Sequence[str]]]) -> None:
         self.municipalities = tuple((name, tuple(aliases)) for name, aliases in municipalities)
         self._seen: dict[str, str | None] = {}  # word -> what it names: words recur in messages
+        # text -> its names: one reply asks about the same text up to nine times (the ranker,
+        # the language detector, the steering words, the municipality...).
+        self._found: dict[str, tuple[Found, ...]] = {}
 
     @cached_property
     def _keys(self) -> dict[str, tuple[tuple[str, str, int], ...]]:
@@ -161,6 +168,13 @@ class Places:
 
     def find(self, text: str) -> list[Found]:
         """Every word of ``text`` (after ``normalize``) that names a municipality."""
+        if text not in self._found:
+            if len(self._found) >= RECENT_TEXTS:
+                self._found.clear()
+            self._found[text] = tuple(self._find(text))
+        return list(self._found[text])
+
+    def _find(self, text: str) -> list[Found]:
         folded = normalize(text)
         found = []
         for start, end in words(folded):
