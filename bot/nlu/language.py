@@ -3,6 +3,7 @@ model (romanized languages included), CLD2 and lingua."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
@@ -74,6 +75,16 @@ _CLD2_NOT_ROMANIZED = frozenset({"pl"})
 # without diacritics: a text with Kurmanji's letters is not Kinyarwanda.
 _KURMANJI_LETTERS = set("êîûçş")
 
+# Arabizi writes the letters Latin lacks with digits inside words: 3 for ع, 7 for ح, 2 for ء,
+# 5 for خ, 9 for ق ("bisa3ed", "7ad", "mas2oul"); a number with its unit or ending is not one.
+_ARABIZI_WORD = re.compile(r"[a-z]*[235679][a-z]*")
+_NOT_ARABIZI = re.compile(r"\d(?:st|nd|rd|th|am|pm|km|kg|min|h|v|e|g)")
+# Finnish terms inside another language ("¿El kotoutumiskoulutus incluye työssäoppiminen?"):
+# words of the Finnish texts of the knowledge base, told by their first letters (any ending).
+_FINNISH_STEM = 9
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W\d_]+")
+
 #: A Latin-script example teaches the language model when at least this share of its letters is
 #: Latin once names are hidden ("kotoutumispalvelut что входит" is Russian, not Latin-script).
 LATIN_SHARE = 0.9
@@ -101,7 +112,7 @@ class LanguageDetector:
 
     defaults: ClassVar[Mapping[str, Any]] = {
         "min_letters": 3, "low_accuracy_mode": True, "non_latin_share": 0.2, "domain_confidence": 0.3,
-        "romanized_lead": 1.4, "over_cld2": 0.6, "domain_lead": 1.5,
+        "romanized_lead": 1.4, "over_cld2": 0.6, "domain_lead": 1.5, "mixed_letters": 8,
     }  # fmt: skip
 
     def __init__(self, knowledge: Knowledge, settings: dict[str, Any]) -> None:
@@ -123,6 +134,10 @@ class LanguageDetector:
         # to it): a Latin-script language of the 18 the examples' model puts this many times above
         # the runner-up, and at least half as sure as ``domain_confidence``, decides before it.
         self.domain_lead = float(settings["domain_lead"])
+        # A message taken for Finnish is read again without the knowledge base's Finnish words
+        # when two words and at least this many letters remain: the rest says which language it
+        # is written in.
+        self.mixed_letters = int(settings["mixed_letters"])
         self.domain: Callable[[str], tuple[str, float, float]] | None = None
 
     @cached_property
@@ -157,7 +172,27 @@ class LanguageDetector:
             return {"thai": "th", "han": "zh"}[script]
         if script != "latin":
             return None
-        return self._latin(letters_only(hidden))
+        if hidden.isascii() and is_arabizi(hidden):
+            return "ar"
+        language = self._latin(letters_only(hidden))
+        rest = letters_only(self._without_finnish(hidden))
+        if language == "fi" and len(rest.split()) >= 2 and len(rest.replace(" ", "")) >= self.mixed_letters:
+            return self._latin(rest) or language
+        return language
+
+    @cached_property
+    def _finnish_stems(self) -> frozenset[str]:
+        """The first letters of the long words of the knowledge base's Finnish texts that its
+        English texts lack ("työssäoppimista", not "Instagram")."""
+        english = {word for entry in self.knowledge.entries for word in _long_words(entry.text.get("en", ""))}
+        finnish = {word for entry in self.knowledge.entries for word in _long_words(entry.text.get("fi", ""))}
+        return frozenset(word[:_FINNISH_STEM] for word in finnish - english)
+
+    def _without_finnish(self, text: str) -> str:
+        """``text`` without the Finnish words of the knowledge base, in any ending."""
+        stems = self._finnish_stems
+        words = text.split()
+        return " ".join(word for word in words if _letters(word)[:_FINNISH_STEM] not in stems)
 
     def clear(self, text: str, language: str) -> bool:
         """Tell whether ``text`` is surely in ``language`` (a Latin-script one of the 18), short as
@@ -209,6 +244,22 @@ class LanguageDetector:
         if reliable and cld2 in SUPPORTED:
             return cld2
         return _LINGUA[best.language] if best is not None and best.value >= 0.3 else None
+
+
+def is_arabizi(text: str) -> bool:
+    """Tell whether ``text`` has a word of Arabic in Latin letters written with digits ("3arabi")."""
+    return any(
+        _ARABIZI_WORD.fullmatch(word) and sum(char.isalpha() for char in word) >= 2 and not _NOT_ARABIZI.fullmatch(word)
+        for word in _ASCII_WORD.findall(text.casefold())
+    )
+
+
+def _letters(word: str) -> str:
+    return "".join(char for char in word.casefold() if char.isalpha())
+
+
+def _long_words(text: str) -> set[str]:
+    return {word for word in _WORD.findall(text.casefold()) if len(word) > _FINNISH_STEM}
 
 
 def _cyrillic(text: str, letters: set[str]) -> str:
