@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from .dialogue import Reply, State
 from .languages import FALLBACK_LANGUAGE, SUPPORTED
-from .nlu.language import SCRIPTS, is_latin_script
+from .nlu.language import CLEAR_WORDS, SCRIPTS, is_latin_script
 
 #: Below this many letters a message ("ok", "kiitos") does not change the conversation's language.
 SHORT_LETTERS = 12
@@ -43,17 +43,24 @@ def answer_language(
         return heard
     if state.language_chosen or detected is None:
         return state.language
-    if state.language and letters < SWITCH_LETTERS and not _in_another_script(text, detected, state.language):
+    if state.language and letters < SWITCH_LETTERS and not _in_another_script(text, letters, detected, state.language):
         return detected if detected != state.language and clear and clear(text, detected) else state.language
     return detected
 
 
-def _in_another_script(text: str, detected: str, language: str) -> bool:
+def _in_another_script(text: str, letters: int, detected: str, language: str) -> bool:
     """Tell whether ``text``, detected as ``detected``, is written in another script than
-    ``language``: a short message in another script ("где это?" after English) is surely a switch,
-    since the detector tells those scripts' languages by their letters, not by a guess."""
-    script = SCRIPTS.get(detected, "latin")
-    return script != "latin" and script != SCRIPTS.get(language, "latin") and not is_latin_script(text)
+    ``language``: a short message in another script is surely a switch ("где это?" after English:
+    the detector tells non-Latin scripts' languages by their letters), and so is a sentence in
+    Latin letters after a conversation in another script ("Who is the contact person in
+    Paltamo?" after Russian; romanized Russian is detected as Russian). A word or two in Latin
+    letters ("ok", "thanks a lot") is not."""
+    script, ours = SCRIPTS.get(detected, "latin"), SCRIPTS.get(language, "latin")
+    if script == ours:
+        return False
+    if script == "latin":
+        return is_latin_script(text) and letters >= SHORT_LETTERS and len(text.split()) >= CLEAR_WORDS
+    return not is_latin_script(text)
 
 
 def settled(reply: Reply, before: State) -> Reply:

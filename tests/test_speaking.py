@@ -7,6 +7,7 @@ from bot.core import Core, State
 from bot.languages import SUPPORTED
 from bot.nlu import NLU
 from bot.nlu.language import LanguageDetector
+from bot.speaking import answer_language
 from tests.conftest import FixedRanking
 
 
@@ -64,3 +65,14 @@ def test_a_short_sentence_clearly_in_another_language_switches_it_and_a_short_wo
     assert bot.reply(english, "Mikä on hänen numeronsa?").language == "fi"
     assert [bot.reply(english, text).language for text in ("kiitos", "ok kiitos", "tack så mycket")] == ["en"] * 3
     assert bot.reply(State(language="sv", topic="coordinator_contact_kuhmo"), "Och i Kuhmo?").language == "sv"
+
+
+def test_a_latin_script_sentence_after_a_conversation_in_another_script_switches_it() -> None:
+    """The detector's verdict is given: what is tested is whether a message this short may switch."""
+    russian = State(language="ru")
+    assert answer_language(russian, "Who is the contact person in ?", "en", None, None) == "en"
+    assert answer_language(State(language="ar"), "Wer hilft mir in ?", "de", None, None) == "de"
+    assert answer_language(russian, "thanks a lot", "en", None, None) == "ru"
+    assert answer_language(russian, "ok thanks", "en", None, None) == "ru"
+    assert answer_language(russian, "kto pomogaet v ?", "ru", None, None) == "ru"
+    assert answer_language(State(language="en"), "hennes telefonnummer?", "et", None, None) == "en"
