@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from anyascii import anyascii
@@ -53,7 +53,7 @@ MIN_HAN = 5
 MIN_SCORE = 85.0
 
 
-#: How many texts' names ``Places.find`` remembers (then it forgets them all and starts again).
+#: How many texts' names ``Places.find`` remembers (the least recently asked are forgotten first).
 RECENT_TEXTS = 256
 
 
@@ -133,7 +133,7 @@ class Places:
         self._seen: dict[str, str | None] = {}  # word -> what it names: words recur in messages
         # text -> its names: one reply asks about the same text up to nine times (the ranker,
         # the language detector, the steering words, the municipality...).
-        self._found: dict[str, tuple[Found, ...]] = {}
+        self._found = lru_cache(maxsize=RECENT_TEXTS)(self._find)
 
     @cached_property
     def _keys(self) -> dict[str, tuple[tuple[str, str, int], ...]]:
@@ -168,13 +168,9 @@ class Places:
 
     def find(self, text: str) -> list[Found]:
         """Every word of ``text`` (after ``normalize``) that names a municipality."""
-        if text not in self._found:
-            if len(self._found) >= RECENT_TEXTS:
-                self._found.clear()
-            self._found[text] = tuple(self._find(text))
-        return list(self._found[text])
+        return list(self._found(text))
 
-    def _find(self, text: str) -> list[Found]:
+    def _find(self, text: str) -> tuple[Found, ...]:
         folded = normalize(text)
         found = []
         for start, end in words(folded):
@@ -185,7 +181,7 @@ class Places:
             name = self._seen[word]
             if name:
                 found.append(Found(name, start, end))
-        return found
+        return tuple(found)
 
     def municipality(self, text: str) -> str | None:
         """The one municipality ``text`` names, or None for none or several."""
