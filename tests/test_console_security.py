@@ -295,7 +295,10 @@ def test_pages_are_served_while_sixteen_wrong_logins_are_checked(
 
     def guess(n: int) -> None:
         # 16 attackers: each its own address (127.0.0.2 ...) and account, so no throttle applies
-        with httpx.Client(base_url=url, transport=httpx.HTTPTransport(local_address=f"127.0.0.{n + 2}")) as one:
+        # Waits are bounds, not timings: a login queued behind the closed gate may wait longer than
+        # httpx's 5 s default on a loaded machine, and then it would be missing from ``finished``.
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{n + 2}")
+        with httpx.Client(base_url=url, transport=transport, timeout=60) as one:
             token = csrf(one.get("/login").text)
             status = one.post("/login", data={"csrf": token, "name": f"guess{n}", "password": "wrong"}).status_code
             finished.append(f"login {status}")
