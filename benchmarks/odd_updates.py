@@ -4,8 +4,9 @@ Run: nice .venv/bin/python -m benchmarks.odd_updates [count]
 Sends `count` (default 1000) odd updates (tests/odd_updates.py: long, combining-mark and emoji
 floods, controls, HTML, unknown commands, forged buttons, photos, channel posts...) to the bot
 through the Bot API peer, each from its own chat and followed by an addressed question in the
-same chat, and prints how many raised an error, how many that expect an answer got none, and
-how many messages Telegram would have rejected.
+same chat (the same updates on every run: their random parts are seeded), and prints how many
+raised an error, how many that expect an answer got none, and how many messages Telegram would
+have rejected.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import logging
 import signal
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -254,3 +255,13 @@ def test_odd_updates_are_answered_politely_and_crash_nothing(
 
     play(core, tmp_path, scenario)
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+def test_odd_updates_are_the_same_for_the_same_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0)  # the messages' dates
+
+    def updates(seed: int) -> list[dict[str, Any]]:
+        return [update for _, _, update, _ in odd_updates(60, seed=seed)]
+
+    assert updates(1) == updates(1)
+    assert updates(1) != updates(2), "the random texts and ids follow the seed"
