@@ -199,7 +199,7 @@ def test_a_municipality_without_entry_or_gap_is_an_error(tree: Path) -> None:
         ("knowledge/kainuu/language.yml", "language_cafe", "error")
     ]
     assert found[0].message["en"].startswith("Sotkamo has no 'language_cafe' entry")
-    replace_in(tree / "knowledge" / "kainuu" / "region.yml", "answered_by: {service_point: low_threshold_guidance}", "")
+    replace_in(tree / "knowledge" / "kainuu" / "region.yml", "answered_by: {service_point: low_threshold_guidance, integration_services: low_threshold_guidance}", "")
     found = Checker(tree, TODAY).run(golden=False)
     without = sorted(
         p.message["en"].split(", but ")[1].split(" has")[0] for p in found if p.rule == "municipality-without-answer"

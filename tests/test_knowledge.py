@@ -112,11 +112,25 @@ def test_a_municipality_without_a_service_point_entry_gets_its_low_threshold_gui
     )  # no general entry: without a municipality the core answers with Kajaani's and asks
 
 
+def test_integration_services_of_a_municipality_are_its_low_threshold_guidance_but_kajaanis_their_own() -> None:
+    knowledge = load_knowledge(ROOT / "knowledge", "kainuu")
+
+    def answer(municipality: str | None) -> str | None:
+        entry = knowledge.entry_for("integration_services", municipality)
+        return entry.id if entry else None
+
+    assert answer("Puolanka") == "low_threshold_guidance_puolanka"
+    assert answer("Kuusamo") == "low_threshold_guidance_kuusamo"
+    # its general entry describes Kajaani's services (the default municipality): it answers there
+    assert answer("Kajaani") == "integration_services"
+    assert answer(None) == "integration_services"
+
+
 def test_answered_by_must_be_a_mapping(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     region = root / "knowledge" / "kainuu" / "region.yml"
     text = region.read_text(encoding="utf-8").replace(
-        "answered_by: {service_point: low_threshold_guidance}", "answered_by: [service_point]"
+        "answered_by: {service_point: low_threshold_guidance, integration_services: low_threshold_guidance}", "answered_by: [service_point]"
     )
     region.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match="mapping"):

@@ -42,7 +42,7 @@ def test_a_question_about_a_city_outside_the_region_falls_back(core: Core) -> No
     for text in ("integration services in Helsinki", "kotoutumispalvelut Helsingissä"):
         reply = ask(core, text)
         assert (reply.fallback, reply.topic) == (True, None), text
-    assert ask(core, "integration services in Kuhmo").topic == "integration_services"
+    assert ask(core, "integration services in Kuhmo").topic == "low_threshold_guidance_kuhmo"
 
 
 def test_plain_english_with_finnish_names_stays_english(core: Core) -> None:

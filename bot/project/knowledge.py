@@ -132,11 +132,19 @@ class Knowledge:
         return any(entry.municipality for entry in self.entries_for(intent))
 
     def own_entry(self, intent: str, municipality: str) -> Entry | None:
-        """The entry of ``municipality`` for ``intent``, or of the intent that answers for it."""
-        for candidate in (intent, self.answered_by.get(intent)):
-            for entry in self.entries_for(candidate) if candidate else ():
-                if entry.municipality == municipality:
-                    return entry
+        """The entry of ``municipality`` for ``intent``, or of the intent that answers for it. An
+        intent with no municipal entries at all has its general entry written for the default
+        municipality (integration_services: "Kajaani's integration services"): that one answers
+        there, the other intent's entry everywhere else."""
+        for entry in self.entries_for(intent):
+            if entry.municipality == municipality:
+                return entry
+        stands_for_default = municipality == self.default_municipality and not self.depends_on_municipality(intent)
+        if intent not in self.answered_by or stands_for_default:
+            return None
+        for entry in self.entries_for(self.answered_by[intent]):
+            if entry.municipality == municipality:
+                return entry
         return None
 
     def entry_for(self, intent: str, municipality: str | None) -> Entry | None:
