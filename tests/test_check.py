@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -25,6 +26,13 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def answered_by_line(region: Path) -> str:
+    """The ``answered_by:`` line of a region file, whatever it maps."""
+    found = re.search(r"^answered_by: .*$", region.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found, region
+    return found.group(0)
 
 
 def test_the_shipped_tree_has_no_errors_or_warnings_but_the_known_ones() -> None:
@@ -199,7 +207,8 @@ def test_a_municipality_without_entry_or_gap_is_an_error(tree: Path) -> None:
         ("knowledge/kainuu/language.yml", "language_cafe", "error")
     ]
     assert found[0].message["en"].startswith("Sotkamo has no 'language_cafe' entry")
-    replace_in(tree / "knowledge" / "kainuu" / "region.yml", "answered_by: {service_point: low_threshold_guidance, integration_services: low_threshold_guidance}", "")
+    region = tree / "knowledge" / "kainuu" / "region.yml"
+    replace_in(region, answered_by_line(region), "")
     found = Checker(tree, TODAY).run(golden=False)
     without = sorted(
         p.message["en"].split(", but ")[1].split(" has")[0] for p in found if p.rule == "municipality-without-answer"
