@@ -10,9 +10,10 @@ import pytest
 
 from benchmarks.understanding import answer_language, is_right, load_conversations, load_singles
 from bot.core import Core, Reply, State
-from bot.names import GREET, HANDOFF_ACTION, OTHER_AUTHORITY, THANKS
-from bot.nlu import NLU, QUESTION_WEIGHT
+from bot.names import GREET, HANDOFF_ACTION, HUMAN_CONTACT, OTHER_AUTHORITY, THANKS
+from bot.nlu import NLU, QUESTION_WEIGHT, what_is_asked
 from bot.nlu.language import LanguageDetector
+from bot.nlu.sentences import is_question, question_of, sentences
 from tests.conftest import ScriptedRanking, with_ranking
 
 
@@ -178,3 +179,55 @@ def test_a_question_naming_a_person_is_answered_from_their_entries(core: Core) -
     assert leaning.reply(State(), "what is the council's e-mail").topic == "council_contact"
     thanked = with_ranking(core, (THANKS, 0.8), ("coordinator_contact", 0.1))
     assert thanked.nlu.understand("thank you Karoliina Homanen!").intent == THANKS
+
+
+def test_sentences_end_at_stops_of_every_script_but_not_inside_dates_or_numbers() -> None:
+    assert sentences("Hi I'm Anna, born 03.07.1991, tel. +358 40 123 4567. Can someone call me?") == [
+        "Hi I'm Anna, born 03.07.1991, tel. +358 40 123 4567.",
+        "Can someone call me?",
+    ]
+    assert sentences("我叫李明。我想报名参加融入培训。") == ["我叫李明。", "我想报名参加融入培训。"]
+    assert sentences("مرحبا، اسمي أحمد. هل توجد دورة؟شكرا") == ["مرحبا، اسمي أحمد.", "هل توجد دورة؟", "شكرا"]
+    assert sentences("ሰላም። ኮርስ አለ፧") == ["ሰላም።", "ኮርስ አለ፧"]
+    assert sentences("hei\nmistä saan apua") == ["hei", "mistä saan apua"]
+    assert sentences("Really?! ok") == ["Really?!", "ok"]
+    assert sentences("Kuhmo?") == ["Kuhmo?"]
+
+
+def test_the_question_is_the_last_sentence_asking_else_the_last() -> None:
+    assert question_of(["I came last year.", "Where can I learn Finnish?", "Thanks."]) == "Where can I learn Finnish?"
+    assert question_of(["I came last year.", "¿Dónde aprendo finés", "gracias"]) == "¿Dónde aprendo finés"
+    assert question_of(["I came last year.", "I want to learn Finnish."]) == "I want to learn Finnish."
+    assert is_question("هل توجد دورة؟")
+    assert is_question("有课吗？")
+    assert not is_question("I came.")
+
+
+def test_an_opening_with_only_personal_data_is_not_ranked() -> None:
+    """ "My name is ..., phone ...": its leftover words ("phone", "e-mail") read as a contact question."""
+    asked = what_is_asked("My name is Amina Yusuf, phone 040 718 2293. Can I join the integration training?")
+    assert (asked.text, asked.question) == ("Can I join the integration training?", None)
+    story = what_is_asked("I came from Syria. My phone is 040 718 2293. My wife cannot read. What is there for us?")
+    assert story.parts == ("I came from Syria.", "My wife cannot read.", "What is there for us?")
+    assert story.question == "What is there for us?"
+    # A question with personal data in it stays, without them; a message of only them stays whole.
+    assert what_is_asked("I came last year. Can you call me at 040 718 2293?").question == "Can you call me at ?"
+    assert "phone" in what_is_asked("My name is Amina Yusuf. My phone is 040 718 2293.").text
+
+
+def test_a_long_message_is_ranked_without_its_personal_data_opening(core: Core) -> None:
+    script = ScriptedRanking(
+        {
+            "phone": (("coordinator_contact", 0.9), ("integration_training", 0.05)),
+            "training": (("integration_training", 0.6), ("coordinator_contact", 0.1)),
+        }
+    )
+    nlu = NLU(core.knowledge, core.nlu.detector, script, core.nlu.fallback)
+    understood = nlu.understand(
+        "Hello, my name is Amina Yusuf, phone 040 718 2293. Can I join the integration training?"
+    )
+    assert understood.ranking == (("integration_training", 0.6), ("coordinator_contact", 0.1))
+    # What is left is small talk: the opening said what the message is about after all.
+    booking = "My name is Amina Yusuf, I need an appointment, phone 040 718 2293. Thanks!"
+    script = ScriptedRanking({"appointment": ((HUMAN_CONTACT, 0.7),), "thanks": ((THANKS, 0.9),)})
+    assert NLU(core.knowledge, core.nlu.detector, script, core.nlu.fallback).understand(booking).intent == HUMAN_CONTACT

@@ -20,6 +20,7 @@ from ..names import EMERGENCY, GREET, HUMAN_CONTACT, OUT_OF_SCOPE, THANKS
 from ..privacy import redact
 from ..project.knowledge import Knowledge
 from .language import LanguageDetector
+from .sentences import is_question, question_of, sentences
 
 #: Intents with their confidences (0..1), best first.
 Ranking = tuple[tuple[str, float], ...]
@@ -85,7 +86,6 @@ QUESTION_WEIGHT = 0.3
 #: In a message naming a person of the entries, the share of its confidence an intent keeps
 #: whose entries do not name them: evidence, not a veto ("can Tanja Meskus renew my permit?").
 UNNAMED_SHARE = 0.5
-_SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s*")
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 #: Numbers as people type phone numbers and IBANs ("040 718 2293", "FI49 5000 9420 0287 30").
 _NUMBERS = re.compile(r"(?:\b[A-Z]{2}\d{2})?\+?\d[\d\s-]{5,}\d")
@@ -97,13 +97,38 @@ def without_personal_data(text: str) -> str:
     return _NUMBERS.sub(" ", _PLACEHOLDER.sub(" ", redact(text)))
 
 
-def last_question(text: str) -> str | None:
-    """The last sentence of a message of ``LONG_SENTENCES`` sentences or more, else None."""
-    sentences = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
-    if len(sentences) < LONG_SENTENCES:
-        return None
-    questions = [sentence for sentence in sentences if sentence[-1] in "?؟？"]
-    return (questions or sentences)[-1]
+@dataclass(frozen=True)
+class Asked:
+    """What a message asks: its text without personal data, and, for a message of
+    ``LONG_SENTENCES`` sentences or more, those sentences and the one that asks."""
+
+    text: str
+    parts: tuple[str, ...] = ()
+    question: str | None = None
+    #: The whole message without personal data, when ``text`` left sentences out.
+    unabridged: str | None = None
+
+
+def what_is_asked(text: str) -> Asked:
+    """``text`` without personal data and without the sentences that only introduce the writer
+    ("My name is Amina, phone 040 ...": a sentence with personal data that asks nothing), and, when
+    ``LONG_SENTENCES`` sentences or more remain, its sentences and the one that asks."""
+    written = sentences(text)
+    if len(written) < LONG_SENTENCES:
+        return Asked(without_personal_data(text))
+    kept = []
+    for sentence in written:
+        asked = without_personal_data(sentence)
+        if is_question(sentence) or asked.split() == sentence.split():
+            kept.append(" ".join(asked.split()))
+    parts = tuple(part for part in kept if any(char.isalnum() for char in part))
+    unabridged = without_personal_data(text)
+    if not parts:
+        return Asked(unabridged)
+    left_out = unabridged if len(kept) < len(written) else None
+    if len(parts) < LONG_SENTENCES:
+        return Asked(" ".join(parts), unabridged=left_out)
+    return Asked(" ".join(parts), parts, question_of(list(parts)), left_out)
 
 
 def blended(whole: Ranking, part: Ranking, weight: float) -> Ranking:
@@ -138,9 +163,11 @@ class NLU:
         """Detect the language, rank the intents and find the municipality of ``text``."""
         language = self.detector.detect(text)
         foreign = language not in SUPPORTED and (language is not None or self.detector.unknown_script(text))
-        asked = without_personal_data(text)
-        ranking = self.ranker.rank(asked, foreign)
-        question = last_question(asked)
+        asked = what_is_asked(text)
+        ranking = self.ranker.rank(asked.text, foreign)
+        if asked.unabridged and ranking[0][0] in _SMALL_TALK:  # "My name is ..., phone ... . Thanks!"
+            ranking = self.ranker.rank(asked.unabridged, foreign)
+        question = asked.question
         if question:  # a long message: the question is often its last sentence, after the story
             alone = self.ranker.rank(question, foreign)
             opening = ranking[0][0] in _SMALL_TALK and alone[0][0] not in _SMALL_TALK
