@@ -110,7 +110,7 @@ _STRONG_CUES = (
     "|magacaygu waa|magacayga waa|magacaygu|magacayga|magaca:"
     "|me llamo|mi nombre es|nombre:"
     "|benim adım|benim ismim|ismim|adım soyadım"
-    "|tên tôi là|tôi tên là|tên của tôi là|tên em là|em tên là|tên:"
+    "|tên tôi là|tôi tên là|tên của tôi là|tên em là|em tên là|mình tên là|tên:"
     "|jina langu ni|naitwa|majina yangu ni|jina:"
     "|nitwa|izina ryanjye ni|amazina yanjye ni|izina:"
     "|اسمي|إسمي|اسم من|نام من|اسمم|ناوم|ناوی من|ناو:"
@@ -120,6 +120,7 @@ _STRONG_CUES = (
 _CASED_CUES = (
     "adım|terveisin|ystävällisin terveisin|hälsningar|med vänlig hälsning|regards|best regards"
     "|с уважением|з повагою|lugupidamisega|cordialement|saludos|saygılarımla"
+    "|tôi tên|em tên|mình tên"  # Vietnamese "my name" without "là": only a capitalised name follows
 )
 _WEAK_CUES = (
     "olen|oon|minä olen|mä oon|mä olen|jag är|i am|i'm|i’m|я|ma olen|mina olen|je suis|c'est"
