@@ -11,7 +11,7 @@ import pytest
 from benchmarks.understanding import answer_language, is_right, load_conversations, load_singles
 from bot.core import Core, Reply, State
 from bot.names import GREET, HANDOFF_ACTION, HUMAN_CONTACT, OTHER_AUTHORITY, THANKS
-from bot.nlu import NLU, QUESTION_WEIGHT, what_is_asked
+from bot.nlu import ABRIDGED_WEIGHT, NLU, QUESTION_WEIGHT, what_is_asked
 from bot.nlu.language import LanguageDetector
 from bot.nlu.sentences import is_question, question_of, sentences
 from tests.conftest import ScriptedRanking, with_ranking
@@ -65,7 +65,9 @@ def test_a_place_name_in_another_script_sets_the_municipality(core: Core) -> Non
     assert reply.language == "uk"
 
 
-@pytest.mark.parametrize(("name", "least_singles", "least_conversations"), [("1", 400, 40), ("2", 360, 40), ("3", 400, 60)])
+@pytest.mark.parametrize(
+    ("name", "least_singles", "least_conversations"), [("1", 400, 40), ("2", 360, 40), ("3", 400, 60)]
+)
 def test_each_independent_set_is_complete_and_labelled(
     core: Core, name: str, least_singles: int, least_conversations: int
 ) -> None:
@@ -203,10 +205,14 @@ def test_the_question_is_the_last_sentence_asking_else_the_last() -> None:
     assert not is_question("I came.")
 
 
-def test_an_opening_with_only_personal_data_is_not_ranked() -> None:
+def test_an_opening_with_only_personal_data_is_set_apart() -> None:
     """ "My name is ..., phone ...": its leftover words ("phone", "e-mail") read as a contact question."""
     asked = what_is_asked("My name is Amina Yusuf, phone 040 718 2293. Can I join the integration training?")
     assert (asked.text, asked.question) == ("Can I join the integration training?", None)
+    assert asked.unabridged is not None
+    assert "phone" in asked.unabridged
+    assert "040" not in asked.unabridged
+    assert "Amina" not in asked.unabridged
     story = what_is_asked("I came from Syria. My phone is 040 718 2293. My wife cannot read. What is there for us?")
     assert story.parts == ("I came from Syria.", "My wife cannot read.", "What is there for us?")
     assert story.question == "What is there for us?"
@@ -215,10 +221,12 @@ def test_an_opening_with_only_personal_data_is_not_ranked() -> None:
     assert "phone" in what_is_asked("My name is Amina Yusuf. My phone is 040 718 2293.").text
 
 
-def test_a_long_message_is_ranked_without_its_personal_data_opening(core: Core) -> None:
+def test_a_message_with_a_personal_data_opening_is_ranked_with_and_without_it(core: Core) -> None:
+    """The opening's leftover words ("phone") lean to a contact question: they count, but the
+    message without them counts ABRIDGED_WEIGHT."""
     script = ScriptedRanking(
         {
-            "phone": (("coordinator_contact", 0.9), ("integration_training", 0.05)),
+            "phone": (("coordinator_contact", 0.3), ("integration_training", 0.2)),
             "training": (("integration_training", 0.6), ("coordinator_contact", 0.1)),
         }
     )
@@ -226,7 +234,8 @@ def test_a_long_message_is_ranked_without_its_personal_data_opening(core: Core) 
     understood = nlu.understand(
         "Hello, my name is Amina Yusuf, phone 040 718 2293. Can I join the integration training?"
     )
-    assert understood.ranking == (("integration_training", 0.6), ("coordinator_contact", 0.1))
+    assert understood.intent == "integration_training"
+    assert understood.confidence == pytest.approx((1 - ABRIDGED_WEIGHT) * 0.2 + ABRIDGED_WEIGHT * 0.6)
     # What is left is small talk: the opening said what the message is about after all.
     booking = "My name is Amina Yusuf, I need an appointment, phone 040 718 2293. Thanks!"
     script = ScriptedRanking({"appointment": ((HUMAN_CONTACT, 0.7),), "thanks": ((THANKS, 0.9),)})
