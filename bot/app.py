@@ -21,6 +21,7 @@ from .mt.argos import ArgosTranslator
 from .mt.models import installed_models
 from .nlu import NLU, FallbackRule
 from .nlu.embedded import IntentClassifier
+from .nlu.entries import EntryChooser
 from .nlu.language import LanguageDetector
 from .nlu.rasa import RasaRanker
 from .paths import cache_dir, project_root
@@ -61,13 +62,14 @@ def build_nlu(
     fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
     classifier.load_or_train(examples, cache)
     detector.domain = classifier.language  # the examples' model of how each language is written
+    chooser = EntryChooser(knowledge, classifier.embedder, classifier.prepare) if classifier.embedder else None
     backend = str((config.raw.get("opastin") or {}).get("nlu_backend", "embedded"))
     if backend == "rasa":
         rasa = RasaRanker.from_config(config, classifier, knowledge, environ)
-        return NLU(knowledge, detector, rasa, fallback, rasa.municipality)
+        return NLU(knowledge, detector, rasa, fallback, rasa.municipality, chooser)
     if backend != "embedded":
         raise ConfigError(f"{config.path}: opastin: nlu_backend is '{backend}'; it can be 'embedded' or 'rasa'.")
-    return NLU(knowledge, detector, classifier, fallback)
+    return NLU(knowledge, detector, classifier, fallback, chooser=chooser)
 
 
 def load_core(

@@ -20,7 +20,7 @@ from .dialogue import Reply as Reply
 from .dialogue import State as State
 from .echo import Wording
 from .errors import TranslationError
-from .followup import BARE_LETTERS, asks, goes_on, holder, place_of_named, with_request
+from .followup import BARE_LETTERS, asks, goes_on, holder, names_an_entry, place_of_named, with_request
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
 from .mt.argos import Translator
 from .names import (
@@ -177,7 +177,9 @@ class Core:
             )
         there = last.municipality if last is not None and signals.there else None  # "... there?"
         place = named or there or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
-        return self._answer(state, understanding.intent, understanding, notes, place)
+        unplaced = not (place or state.municipality or names_an_entry(self.knowledge, understanding.intent, cleaned))
+        likely = self.nlu.municipality_asked(understanding.intent, cleaned) if unplaced else None  # "women's group?"
+        return self._answer(state, understanding.intent, understanding, notes, place, likely=likely)
 
     def _place(
         self, state: State, named: str, home: bool, last: Entry | None, u: Understanding, notes: list[str]
@@ -272,16 +274,18 @@ class Core:
         municipality: str | None = None,
         detail: Detail | None = None,
         last: Entry | None = None,
+        likely: str | None = None,
     ) -> Reply:
-        """The entry answering ``intent`` for ``municipality`` (else the user's). With a ``detail``
+        """The entry answering ``intent`` for ``municipality`` (else the user's, else the ``likely``
+        one's, said so, or the region's, and the question where the user lives). With a ``detail``
         asked of the ``last`` answer, only the lines showing it; a detail the sources lack is said."""
         language = state.language or FALLBACK_LANGUAGE
         municipality = municipality or state.municipality
         asking = False
         if self.knowledge.depends_on_municipality(intent) and municipality is None:
-            asking = True  # the region-wide entry, else the default municipality's, and the question
-            if self.knowledge.entry_for(intent, None) is None:
-                municipality = self.knowledge.default_municipality
+            asking = True  # the likely or region-wide entry, else the default municipality's, and the question
+            if likely or self.knowledge.entry_for(intent, None) is None:
+                municipality = likely or self.knowledge.default_municipality
         entry = self.knowledge.entry_for(intent, municipality)
         if entry is None:
             return self._interface(state, "fallback", notes, fallback=True, understanding=understanding)

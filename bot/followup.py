@@ -127,22 +127,34 @@ def place_of_named(knowledge: Knowledge, intent: str, text: str, municipality: s
     project?": Kajaani's), when the entry for ``municipality`` holds none of them; else None.
     Among several, the default municipality's. A name counts also by its part before a dash
     ("Work & Stay" of "Work & Stay – Kokonainen elämä Koillismaalla")."""
-    folded, names = _folded(text), knowledge.proper_names
-
-    def named(entry: Entry) -> bool:
-        return any(
-            re.search(rf"(?<!\w){re.escape(_folded(short))}", folded)
-            for fact in entry.facts
-            if fact in names and not knowledge.find_municipality(fact)
-            for short in {fact, _DASHED.split(fact)[0]}
-            if len(short) >= 4
-        )
-
+    folded = _folded(text)
     current = knowledge.entry_for(intent, municipality)
-    if current is not None and named(current):
+    if current is not None and _named(knowledge, current, folded):
         return None
-    places = [entry.municipality for entry in knowledge.entries_for(intent) if entry.municipality and named(entry)]
+    places = [
+        entry.municipality
+        for entry in knowledge.entries_for(intent)
+        if entry.municipality and _named(knowledge, entry, folded)
+    ]
     return knowledge.default_municipality if knowledge.default_municipality in places else next(iter(places), None)
+
+
+def names_an_entry(knowledge: Knowledge, intent: str, text: str) -> bool:
+    """Tell whether ``text`` mentions a name an entry for ``intent`` holds ("Next Level"): then the
+    names say which entry it asks about, not its meaning (bot/nlu/entries.py)."""
+    folded = _folded(text)
+    return any(_named(knowledge, entry, folded) for entry in knowledge.entries_for(intent))
+
+
+def _named(knowledge: Knowledge, entry: Entry, folded: str) -> bool:
+    """Tell whether the ``folded`` text mentions a name among ``entry``'s facts (not a municipality)."""
+    return any(
+        re.search(rf"(?<!\w){re.escape(_folded(short))}", folded)
+        for fact in entry.facts
+        if fact in knowledge.proper_names and not knowledge.find_municipality(fact)
+        for short in {fact, _DASHED.split(fact)[0]}
+        if len(short) >= 4
+    )
 
 
 #: A project's name before its long description: "Work & Stay – Kokonainen elämä Koillismaalla".

@@ -19,6 +19,7 @@ from ..languages import SUPPORTED
 from ..names import EMERGENCY, GREET, HUMAN_CONTACT, OUT_OF_SCOPE, THANKS
 from ..privacy import redact
 from ..project.knowledge import Knowledge
+from .entries import Chooser
 from .language import LanguageDetector
 from .sentences import is_question, question_of, sentences
 
@@ -150,7 +151,8 @@ def blended(whole: Ranking, part: Ranking, weight: float) -> Ranking:
 class NLU:
     """The whole pipeline of config.yml: a language detector, a ranker and a fallback rule.
 
-    ``find_municipality`` is the knowledge base's match unless the ranker finds places itself.
+    ``find_municipality`` is the knowledge base's match unless the ranker finds places itself;
+    ``chooser`` (``entries.py``) tells which municipality's entry a question naming none asks about.
     """
 
     def __init__(
@@ -160,12 +162,14 @@ class NLU:
         ranker: Ranker,
         fallback: FallbackRule,
         find_municipality: Callable[[str], str | None] | None = None,
+        chooser: Chooser | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.detector = detector
         self.ranker = ranker
         self.fallback = fallback
         self.find_municipality = find_municipality or knowledge.find_municipality
+        self.chooser = chooser
 
     def understand(self, text: str) -> Understanding:
         """Detect the language, rank the intents and find the municipality of ``text``."""
@@ -186,6 +190,13 @@ class NLU:
         if ranking[0][0] not in _NOT_ABOUT_A_PLACE and self._elsewhere(text):
             ranking = ((OUT_OF_SCOPE, 1.0), *ranking[:-1])
         return Understanding(language=language, ranking=ranking, municipality=self.find_municipality(text))
+
+    def municipality_asked(self, intent: str, text: str) -> str | None:
+        """The municipality whose entry of ``intent`` a ``text`` naming none clearly asks about
+        (a women's group: Kajaani's MamaTree), else None: the region-wide entry answers."""
+        if self.chooser is None or not self.knowledge.depends_on_municipality(intent):
+            return None
+        return self.chooser.choose(intent, without_personal_data(text))
 
     def _about_the_person(self, text: str, ranking: Ranking) -> Ranking:
         """A message naming a person of the entries ("karoliina homanen's e-mail?") most likely

