@@ -13,11 +13,12 @@ import numpy
 
 from bot.core import Core, State
 from bot.nlu import NLU
-from bot.nlu.entries import MARGIN, closest, sentences
+from bot.nlu.entries import MARGIN, closest, distinctive, sentences
 from bot.nlu.vectors import Embedder
 from tests.conftest import FixedRanking
 
 AXES = numpy.eye(4, dtype=numpy.float32)
+NOWHERE = numpy.zeros(4, dtype=numpy.float32)  # the mean the tests centre on: the vectors as they are
 
 
 def test_an_entry_holding_a_sentence_far_closer_than_the_others_is_chosen() -> None:
@@ -26,25 +27,38 @@ def test_an_entry_holding_a_sentence_far_closer_than_the_others_is_chosen() -> N
         "kajaani": numpy.vstack([AXES[1], AXES[2]]),
         "kuusamo": numpy.vstack([AXES[0], AXES[3]]),
     }
-    assert closest(AXES[2], vectors) == "kajaani"  # only Kajaani's entry holds the third sentence
+    assert closest(AXES[2], vectors, NOWHERE) == "kajaani"  # only Kajaani's entry holds the third sentence
 
 
 def test_no_entry_is_chosen_when_the_question_is_as_close_to_two() -> None:
     vectors = {"region": numpy.vstack([AXES[0], AXES[1]]), "kajaani": numpy.vstack([AXES[2], AXES[3]])}
     between = (AXES[1] + AXES[2]) / numpy.sqrt(2)  # as close to the region's second as to Kajaani's first
-    assert closest(between, vectors) is None
+    assert closest(between, vectors, NOWHERE) is None
 
 
 def test_the_margin_decides_a_near_tie() -> None:
     vectors = {"region": numpy.vstack([AXES[0], AXES[1]]), "kajaani": numpy.vstack([AXES[2], AXES[3]])}
     leaning = AXES[2] + 0.9 * AXES[1]  # closer to Kajaani's, but not by much
-    assert closest(leaning, vectors, margin=0.0) == "kajaani"
-    assert closest(leaning, vectors, margin=2.0) is None
+    assert closest(leaning, vectors, NOWHERE, margin=0.0) == "kajaani"
+    assert closest(leaning, vectors, NOWHERE, margin=2.0) is None
     assert 0.0 < MARGIN < 0.2
 
 
 def test_one_entry_is_no_choice() -> None:
-    assert closest(AXES[0], {"region": numpy.vstack([AXES[0]])}) is None
+    assert closest(AXES[0], {"region": numpy.vstack([AXES[0]])}, NOWHERE) is None
+
+
+def test_what_an_entry_shares_with_another_does_not_count_for_it() -> None:
+    vectors = {
+        "region": numpy.vstack([AXES[0]]),  # "literacy training is organised in the municipalities"
+        "sotkamo": numpy.vstack([AXES[0], AXES[1]]),  # says it too, and something of its own
+        "kuhmo": numpy.vstack([AXES[0]]),  # says only what the region says
+    }
+    kept = distinctive(vectors, "region")
+    assert set(kept) == {"region", "sotkamo"}
+    assert numpy.array_equal(kept["sotkamo"], numpy.vstack([AXES[1]]))
+    assert numpy.array_equal(kept["region"], vectors["region"])  # the region-wide answer competes in full
+    assert closest(AXES[0], kept, NOWHERE) == "region"  # a question about the shared sentence: the region's answer
 
 
 def test_an_entry_is_read_sentence_by_sentence_without_bullets(core: Core) -> None:
