@@ -67,7 +67,6 @@ def test_an_entry_is_read_sentence_by_sentence_without_bullets(core: Core) -> No
     found = sentences(entry)
     assert "MamaTree peer support group for women on Fridays of even-numbered weeks (with MLL)." in found
     assert not any(sentence.startswith("-") for sentence in found)
-    assert any("MamaTree-vertaistukiryhmä" in sentence for sentence in found)  # the Finnish text too
 
 
 @dataclass
@@ -166,3 +165,14 @@ def test_entries_sentences_are_embedded_once_and_kept_on_disk(tmp_path: Path) ->
     assert later.passages == []
     assert sorted(model.passages) == ["MamaTree.", "Red Cross Kahvila."]
     assert not (tmp_path / embedder.cache_file.name).exists()  # the examples' cache is left alone
+
+
+def test_the_real_vectors_choose_far_from_the_margin(core: Core) -> None:
+    """Two questions the e5 vectors decide by three times the margin or more (3.12.2026: MamaTree
+    0.15 ahead, the region's entry 0.24 ahead of Kajaani's)."""
+    chooser = core.nlu.chooser
+    assert chooser is not None
+    assert chooser.choose("volunteer_activities", "is there a women's group where I can meet other mothers?") == (
+        "Kajaani"
+    )
+    assert chooser.choose("integration_training", "how long does integration training last?") is None
