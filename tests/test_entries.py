@@ -5,7 +5,7 @@ the embedder's caches with a stand-in model. None depends on where the real mode
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from bot.core import Core, State
 from bot.nlu import NLU
 from bot.nlu.entries import MARGIN, closest, distinctive, sentences
 from bot.nlu.vectors import Embedder
+from bot.project.knowledge import Knowledge
 from tests.conftest import FixedRanking
 
 AXES = numpy.eye(4, dtype=numpy.float32)
@@ -81,10 +82,11 @@ class FixedChoice:
         return self.municipality
 
 
-def choosing(core: Core, chooser: FixedChoice, intent: str) -> Core:
-    nlu = NLU(core.knowledge, core.nlu.detector, FixedRanking(((intent, 0.9),)), core.nlu.fallback, chooser=chooser)
+def choosing(core: Core, chooser: FixedChoice, intent: str, knowledge: Knowledge | None = None) -> Core:
+    knowledge = knowledge or core.knowledge
+    nlu = NLU(knowledge, core.nlu.detector, FixedRanking(((intent, 0.9),)), core.nlu.fallback, chooser=chooser)
     return Core(
-        core.knowledge, core.texts, nlu, core.translations, core.translator, today=core.today, steering=core.steering
+        knowledge, core.texts, nlu, core.translations, core.translator, today=core.today, steering=core.steering
     )
 
 
@@ -119,9 +121,20 @@ def test_the_users_municipality_and_a_named_one_come_before_any_choice(core: Cor
 
 def test_a_question_naming_what_entries_name_is_not_chosen_by_meaning(core: Core) -> None:
     chooser = FixedChoice("Taivalkoski")
-    reply = choosing(core, chooser, "work_employment").reply(State(language="en"), "what is the Next Level project?")
+    knowledge = replace(core.knowledge, overviews=frozenset({"work_employment"}))
+    bot = choosing(core, chooser, "work_employment", knowledge)
+    reply = bot.reply(State(language="en"), "what is the Next Level project?")
     assert chooser.asked == []  # "Next Level" is in the region's entry: the names decide
     assert reply.topic == "work_employment"
+    assert bot.reply(State(language="en"), "help to find a job?").topic == "work_employment_taivalkoski"
+
+
+def test_only_an_overviews_intent_is_chosen_by_meaning(core: Core) -> None:
+    assert core.knowledge.overviews == {"volunteer_activities"}  # region.yml
+    chooser = FixedChoice("Kajaani")
+    reply = choosing(core, chooser, "literacy_training").reply(State(language="en"), "a literacy course for adults?")
+    assert chooser.asked == []
+    assert reply.topic == "literacy_training"
 
 
 class CountingModel:

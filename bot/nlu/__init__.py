@@ -193,8 +193,9 @@ class NLU:
 
     def municipality_asked(self, intent: str, text: str) -> str | None:
         """The municipality whose entry of ``intent`` a ``text`` naming none clearly asks about
-        (a women's group: Kajaani's MamaTree), else None: the region-wide entry answers."""
-        if self.chooser is None or not self.knowledge.depends_on_municipality(intent):
+        (a women's group: Kajaani's MamaTree), for the intents whose region-wide entry is only an
+        overview (region.yml: ``overviews``); else None: the region-wide entry answers."""
+        if self.chooser is None or intent not in self.knowledge.overviews:
             return None
         return self.chooser.choose(intent, without_personal_data(text))
 

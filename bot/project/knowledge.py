@@ -78,6 +78,9 @@ class Knowledge:
     answered_by: Mapping[str, str] = field(default_factory=dict)
     #: Places outside the region people ask about (Helsinki, Oulu): their questions are not ours.
     elsewhere: tuple[Municipality, ...] = ()
+    #: Intents whose region-wide entry only says which municipalities have what: a question naming
+    #: no municipality may get the entry of the one whose entry holds what it asks (bot/nlu/entries.py).
+    overviews: frozenset[str] = frozenset()
 
     @cached_property
     def _by_intent(self) -> dict[str, tuple[Entry, ...]]:
@@ -255,6 +258,7 @@ def load_knowledge(root: Path, region: str) -> Knowledge:
             for intent, other in _mapping(region_data.get("answered_by") or {}, region_file, "answered_by").items()
         },
         glossary=_load_glossary(root / "glossary.yml"),
+        overviews=frozenset(str(intent) for intent in region_data.get("overviews") or ()),
     )
 
 
