@@ -112,6 +112,16 @@ def test_an_intent_without_an_answer_and_an_unreachable_entry(tree: Path) -> Non
     assert [item for _, _, item in problems(tree, "entry-unreachable")] == ["client_duration"]
 
 
+def test_an_overview_needs_a_region_wide_entry_and_municipalities_entries(tree: Path) -> None:
+    region = tree / "knowledge" / "kainuu" / "region.yml"
+    replace_in(region, "overviews: [volunteer_activities]", "overviews: [volunteer_activities, events, parking]")
+    found = problems(tree, "overview-without-entries")
+    assert [(where, item) for where, _, item in found] == [
+        ("knowledge/kainuu/region.yml", "events"),  # one region-wide entry: nothing to choose
+        ("knowledge/kainuu/region.yml", "parking"),  # no entry at all
+    ]
+
+
 def test_too_few_examples_in_a_language_is_a_warning(tree: Path) -> None:
     path = tree / "intents" / "en.yml"
     path.write_text(

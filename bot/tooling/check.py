@@ -96,6 +96,11 @@ class Checker:
         trained = {example.intent for example in self.examples}
         for intent in sorted(trained - INTERFACE_INTENTS - self.knowledge.intents()):
             self.add("error", "intent-without-answer", "intents/", intent, messages.intent_without_answer(intent))
+        for intent in sorted(self.knowledge.overviews):  # region.yml: a region-wide entry and municipalities'
+            entries = self.knowledge.entries_for(intent)
+            if not any(e.municipality is None for e in entries) or not any(e.municipality for e in entries):
+                region = self.root / "knowledge" / self.knowledge.region / "region.yml"
+                self.add("error", "overview-without-entries", region, intent, messages.overview_without_entries(intent))
         for entry in self.knowledge.entries:
             if entry.intent not in trained:
                 wording = messages.entry_unreachable(entry.intent)

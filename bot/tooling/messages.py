@@ -43,6 +43,20 @@ def entry_unreachable(intent: str) -> Wording:
     )
 
 
+def overview_without_entries(intent: str) -> Wording:
+    return Wording(
+        (
+            f"'overviews:' names '{intent}', which lacks a region-wide entry or municipalities' entries.",
+            f"Remove '{intent}' from 'overviews:', or give it an entry without 'municipality:' and some with one.",
+        ),
+        (
+            f"'overviews:' nimeää aikeen '{intent}', jolla ei ole koko alueen tietuetta ja kuntien tietueita.",
+            f"Poista '{intent}' kohdasta 'overviews:' tai lisää sille tietue ilman 'municipality:'-kenttää ja kuntien"
+            " tietueita.",
+        ),
+    )
+
+
 def duplicate_example(intent: str) -> Wording:
     return Wording(
         (f"The example is written twice under '{intent}'.", "Delete one of them."),
