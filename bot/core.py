@@ -38,7 +38,7 @@ from .names import (
     TOPIC,
 )
 from .nlu import NLU, Understanding
-from .project.conversation import Detail, Steering
+from .project.conversation import Detail, Signals, Steering
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
@@ -156,11 +156,13 @@ class Core:
             )
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         echo = last is not None and self.wording.echoes(last, language, names_cut)  # "whats the theme?"
-        if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last, echo):
+        focus = self._focus(signals, named) if last is not None else None
+        if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last, echo, focus):
             municipality = named or last.municipality or state.municipality
             if not named:  # "what is Flow?" after the region's work answer: the entry naming it
                 municipality = place_of_named(self.knowledge, last.intent, cleaned, municipality) or municipality
-            state, source = state.naming(named, signals.home, once=True), holder(self.knowledge, last, signals.detail)
+            state = state.naming(named, signals.home, once=True)
+            source = holder(self.knowledge, last, signals.detail, municipality)
             return self._answer(state, source.intent, understanding, notes, municipality, signals.detail, source)
         state = state.naming(named, signals.home)
         if self._unsure(understanding):
@@ -209,6 +211,16 @@ class Core:
         if kind == TOPIC and value == EMERGENCY:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
+
+    def _focus(self, signals: Signals, named: str | None) -> Understanding | None:
+        """What is left of a short follow-up (naming a municipality or opening with a follow-up
+        phrase) without its names and opening, understood alone ("e em" of "e em Hyrynsalmi?",
+        "työ" of "entä työ Kuhmossa?"; nothing left names no topic); None for other messages."""
+        if signals.rest > BARE_LETTERS or not (named or signals.followup):
+            return None
+        if not any(char.isalpha() for char in signals.remainder):
+            return Understanding(language=None, ranking=((OUT_OF_SCOPE, 1.0),), municipality=None)
+        return self.nlu.understand(signals.remainder)
 
     def _unsure(self, understanding: Understanding) -> bool:
         return self.nlu.fallback.is_fallback(understanding.ranking)

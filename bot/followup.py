@@ -34,11 +34,13 @@ REQUEST_LETTERS = 60
 _SMALL_TALK = frozenset({GREET, THANKS})
 
 
-def own_topic(understanding: Understanding, signals: Signals, last: Entry) -> bool:
+def own_topic(understanding: Understanding, signals: Signals, last: Entry, focus: Understanding | None = None) -> bool:
     """Tell whether the message is surely about a topic other than the last answer's; another
     authority's ("a dentist in Kuhmo?", however unsure) and out of scope count too, unless it asks
-    only for a place or a detail."""
-    if topical(understanding, last):
+    only for a place or a detail. ``focus``, what is left of a short follow-up without its names
+    and opening ("e em" of "e em Hyrynsalmi?"), understood alone, must name that topic too: a
+    ranking sure of a message that is little more than a municipality's name is the name's."""
+    if topical(understanding, last) and (focus is None or topical(focus, last)):
         return True
     if signals.rest <= BARE_LETTERS:
         return False
@@ -71,23 +73,34 @@ def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
     if detail is None:
         return False
     entries = knowledge.entries_for(last.intent)
-    return (
-        tells(detail, last) or any(shows(detail, entry) for entry in entries) or holder(knowledge, last, detail) != last
-    )
+    related = detail.from_related and any(tells(detail, entry) for entry in knowledge.related(last))
+    return tells(detail, last) or any(shows(detail, entry) for entry in entries) or related
 
 
-def holder(knowledge: Knowledge, last: Entry, detail: Detail | None) -> Entry:
+def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None = None) -> Entry:
     """The entry that answers ``detail`` of the ``last`` answer: the last one when it shows the
     detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
     ``from_related``, a related entry that does, one showing it first, then one of the same
     municipality ("how do I contact them?" after what the council does: the council's contact
-    entry, whose gaps say its e-mail address is not known)."""
-    if detail is None or not detail.from_related or tells(detail, last):
+    entry, whose gaps say its e-mail address is not known); else, when the last answer names
+    nobody (no name among its facts but municipalities'), the entry of the detail's ``otherwise``
+    intent for ``municipality`` that shows or lacks it ("her e-mail?" after what quota refugees
+    get: the contact person's); else the last one."""
+    if detail is None or tells(detail, last):
         return last
     related = sorted(
         knowledge.related(last), key=lambda entry: (not shows(detail, entry), entry.municipality != last.municipality)
     )
-    return next((entry for entry in related if tells(detail, entry)), last)
+    found = next((entry for entry in related if tells(detail, entry)), None) if detail.from_related else None
+    other = (
+        knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and nameless(knowledge, last) else None
+    )
+    return found or (other if other is not None and tells(detail, other) else last)
+
+
+def nameless(knowledge: Knowledge, entry: Entry) -> bool:
+    """Tell whether ``entry`` names no one and nothing (a person, a project, a place) but municipalities."""
+    return not any(fact in knowledge.proper_names and not knowledge.find_municipality(fact) for fact in entry.facts)
 
 
 def tells(detail: Detail, entry: Entry) -> bool:
@@ -101,17 +114,24 @@ def shows(detail: Detail, entry: Entry) -> bool:
 
 
 def goes_on(
-    knowledge: Knowledge, text: str, understanding: Understanding, signals: Signals, last: Entry, echo: bool = False
+    knowledge: Knowledge,
+    text: str,
+    understanding: Understanding,
+    signals: Signals,
+    last: Entry,
+    echo: bool = False,
+    focus: Understanding | None = None,
 ) -> bool:
     """Tell whether ``text`` asks about the ``last`` answer again (in another municipality, one of
     its details, in another language, a few unsure words, or a few words taking up one of the last
-    answer's own, ``echo``: "whats the theme?") rather than a new question."""
+    answer's own, ``echo``: "whats the theme?") rather than a new question; ``focus``: what is left
+    of a short follow-up without its names and opening, understood alone (``own_topic``)."""
     if names_another_topic(knowledge, text, last.intent):
         return False
     if signals.language or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
         return True
     if understanding.municipality or signals.detail or signals.followup:
-        return not own_topic(understanding, signals, last)
+        return not own_topic(understanding, signals, last, focus)
     vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
     echoed = echo and understanding.intent != THANKS and not topical(understanding, last)
     return signals.rest <= VAGUE_LETTERS and (vague or echoed)

@@ -81,6 +81,10 @@ class FixedRanking:
         return self.ranking
 
 
+#: The ranking of a text a ScriptedRanking has no word for: no topic of its own.
+VAGUE: Ranking = (("out_of_scope", 0.1), ("greet", 0.05))
+
+
 @dataclass(frozen=True)
 class ScriptedRanking:
     """A Ranker that ranks each message by a word in it: a conversation (or a message's
@@ -89,8 +93,9 @@ class ScriptedRanking:
     by_word: Mapping[str, Ranking]
 
     def rank(self, text: str, foreign: bool = False) -> Ranking:
-        """The ranking of the first word of ``by_word`` found in ``text``."""
-        return next(ranking for word, ranking in self.by_word.items() if word in text.casefold())
+        """The ranking of the first word of ``by_word`` found in ``text``; a text holding none of
+        them (what is left of a follow-up besides its steering words) is vague."""
+        return next((ranking for word, ranking in self.by_word.items() if word in text.casefold()), VAGUE)
 
 
 def with_ranking(core: Core, *ranking: tuple[str, float]) -> Core:

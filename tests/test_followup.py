@@ -322,3 +322,42 @@ def test_a_contact_detail_the_entry_lacks_is_answered_by_its_related_contact_ent
     _, email = talk(bot, ["What does the immigrant council do?", "and their e-mail?"])
     assert (email.topic, email.fallback) == ("council_contact", False)
     assert core.texts.get("detail_missing_email", "en") in email.text
+
+
+def test_a_short_follow_up_is_judged_by_what_it_says_besides_the_place(core: Core) -> None:
+    """A ranking sure of "e em Hyrynsalmi?" is the municipality name's (as "Hyrynsalmi?" alone
+    would be): what is left, "e em", names no topic, so it goes on; "entä työ Kuusamossa?" names
+    work in what is left too, so it is a new question."""
+    bot = scripted(
+        core,
+        {
+            "työ": (("work_employment", 0.8), ("coordinator_contact", 0.1)),
+            "finnish": (("integration_training", 0.9), ("coordinator_contact", 0.05)),
+            "hyrynsalmi": (("coordinator_contact", 0.62), ("greet", 0.07)),
+        },
+    )
+    _, hyrynsalmi, work = talk(
+        bot, ["Where can I learn Finnish in Suomussalmi?", "e em Hyrynsalmi?", "entä työ Kuusamossa?"]
+    )
+    assert (hyrynsalmi.topic, hyrynsalmi.municipality) == ("integration_training_hyrynsalmi", "Hyrynsalmi")
+    assert (work.topic, work.municipality) == ("work_employment_kuusamo", "Kuusamo")
+
+
+def test_a_way_to_reach_someone_after_an_answer_naming_nobody_is_the_contact_person(core: Core) -> None:
+    """The quota refugees' answer names no one: "her e-mail?" gets the municipality's contact
+    person (conversation.yml, details: otherwise); after an answer naming who does it (the Red
+    Cross café...), "who organises it?" stays on that answer."""
+    bot = scripted(
+        core,
+        {
+            "quota": (("quota_refugees", 0.9), ("society_orientation", 0.05)),
+            "café": (("volunteer_activities", 0.9), ("language_cafe", 0.05)),
+            "who": (("coordinator_contact", 0.6), ("greet", 0.1)),
+            "mail": ((OUT_OF_SCOPE, 0.6), ("coordinator_contact", 0.2)),
+        },
+    )
+    _, email = talk(bot, ["Do quota refugees come to Suomussalmi?", "her e-mail?"])
+    assert (email.topic, email.municipality) == ("coordinator_contact_suomussalmi", "Suomussalmi")
+    assert "tytti.matero@suomussalmi.fi" in email.text
+    _, who = talk(bot, ["Is there a café for meeting people in Kajaani?", "who organises it?"])
+    assert who.topic == "volunteer_activities_kajaani"

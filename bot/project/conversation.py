@@ -72,6 +72,8 @@ _PLAIN_LETTERS = str.maketrans(
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
 #: What may stand before a message's first word: "¿y en Puolanka?", "Kiitos! Entä ...".
 _LEADING = " ¿¡\"'«(-,.!;:…"
+#: A word of a message's remainder (punctuation weighs in a ranking of a few letters: "e em ?").
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 #: Up to this many letters a Latin or Cyrillic phrase matches whole words only, never as a stem.
 STEM_LETTERS = 3
 # Chinese characters are words: each weighs as much as a few Latin letters.
@@ -187,6 +189,17 @@ class Phrases:
             return self.marked.sub(" ", text, count=1)
         return self.pattern.sub(" ", plain(text), count=1) if self.pattern.match(plain(text)) else text
 
+    def after_start(self, text: str) -> str:
+        """``text`` (normalized) after the phrase it begins with, if any, as written ("työ
+        kuhmossa?" of "entä työ kuhmossa?"; plain where folding changed its length)."""
+        text = text.lstrip(_LEADING)
+        if written := self.marked.match(text):
+            return text[written.end() :]
+        folded = plain(text)
+        if found := self.pattern.match(folded):
+            return text[found.end() :] if len(folded) == len(text) else folded[found.end() :]
+        return text
+
     def removed(self, text: str) -> str:
         """``text`` (normalized) without the phrases, also those glued to a removed one; plain."""
         return removed(text, (self,))
@@ -223,6 +236,9 @@ class Detail:
     #: Asked of an entry that neither shows nor lacks it, a related entry may answer it (how to
     #: contact the council: the council's contact entry).
     from_related: bool = False
+    #: The intent whose entry answers when neither the last answer nor a related entry shows or
+    #: lacks it ("her e-mail?" after an answer naming nobody: the municipality's contact person).
+    otherwise: str | None = None
 
     def lacked_by(self, gaps: Iterable[str]) -> bool:
         """Tell whether one of an entry's ``gaps:`` lines says the sources lack this detail."""
@@ -261,6 +277,9 @@ class Signals:
     named_language: str | None = None
     #: Letters left once names and every steering phrase are taken out (Chinese characters weigh more).
     rest: int = 0
+    #: The message without municipality names, the short replies it opens with and a follow-up
+    #: phrase at its start: what may name a topic of its own ("työ" of "entä työ Kuhmossa?").
+    remainder: str = ""
 
 
 @dataclass(frozen=True)
@@ -281,26 +300,28 @@ class Steering:
         short = self.acknowledgements.removed(folded)
         acknowledgement = plain(folded) != short and not _letters(short)
         decline = self.declines.found(folded) and not _letters(removed(folded, (self.declines, self.acknowledgements)))
-        rest = self.followups.without_start(self._without_opening(without_names(folded)))
-        rest = removed(rest, (self.home, *(d.phrases for d in self.details), *self.language_requests.values()))
+        unnamed = self._without_opening(without_names(folded))
+        remainder = self.followups.after_start(unnamed)
+        rest = removed(remainder, (self.home, *(d.phrases for d in self.details), *self.language_requests.values()))
         named = self._requested_language(folded)
         return Signals(
             acknowledgement=acknowledgement and not decline,
             decline=decline,
             home=self.home.found(folded),
-            followup=self.followups.starts(self._without_opening(folded)),
+            followup=self.followups.starts(unnamed),
             there=self.there.found(folded),
             detail=self._asked_detail(folded),
             language=named if _letters(rest) <= REQUEST_REST else None,
             named_language=named,
             rest=_letters(rest),
+            remainder=" ".join(_WORD.findall(remainder)),
         )
 
     def _without_opening(self, text: str) -> str:
         """``text`` without the short replies it opens with ("Kiitos! Entä Kuhmossa?", "ok thanks,
         and her e-mail?"): what follows is what it asks."""
         for _ in range(OPENING_REPLIES):
-            shorter = self.acknowledgements.without_start(text)
+            shorter = self.acknowledgements.after_start(text)
             if shorter == text:
                 break
             text = shorter
@@ -362,7 +383,8 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         gaps = phrase_pattern(plain(str(word)) for word in raw.get("gaps") or ())
         asked = phrases(f"details: {name}", raw.get("phrases"), False)
         flags = {flag: raw.get(flag) is True for flag in ("yields", "from_related")}
-        details.append(Detail(str(name), str(raw["shape"]), gaps, asked, **flags))
+        otherwise = str(raw["otherwise"]) if raw.get("otherwise") else None
+        details.append(Detail(str(name), str(raw["shape"]), gaps, asked, **flags, otherwise=otherwise))
     requests = data.get("language_requests") or {}
     unknown = sorted(set(requests) - set(SUPPORTED))
     if unknown:
