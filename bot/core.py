@@ -128,12 +128,16 @@ class Core:
         if len(cleaned) > MAX_CHARS:
             cleaned = cleaned[:MAX_CHARS]
             notes.append("long_message")
+        switch = self.steering.switch(cleaned)  # "sorry, English is easier: where is ...?"
+        if switch is not None:
+            cleaned = switch.question
         understanding = self.nlu.understand(cleaned)
         last = self.knowledge.entry(state.topic) if state.topic else None
         signals = with_request(self.steering.read(cleaned, self.knowledge.without_municipalities), understanding, last)
         names_cut = self.knowledge.without_municipalities(cleaned)  # a name says nothing of the language
         clear = None if signals.acknowledgement else self.nlu.detector.clear  # "tack så mycket" is no switch
-        language = answer_language(state, names_cut, understanding.language, signals.language, heard_language, clear)
+        requested = signals.language or (switch.language if switch else None)
+        language = answer_language(state, names_cut, understanding.language, requested, heard_language, clear)
         unknown = state.language is None and sum(char.isalpha() for char in names_cut) < SHORT_LETTERS
         state = replace(state, language=language)
         if signals.acknowledgement or signals.decline:

@@ -17,6 +17,7 @@ from bot.project.places import normalize
 from bot.project.texts import load_texts
 from tests.conftest import ROOT, copy_project
 from tests.test_cli import run
+from tests.test_followup import scripted
 
 KUUSAMO = "Who is the contact person for integration in Kuusamo?"
 
@@ -217,3 +218,44 @@ def test_follow_ups_by_place_are_read_in_their_usual_shapes() -> None:
         "how is it in Kuhmo?",
     ]
     assert all(steering.read(text, lambda folded: folded.replace("kuhmo", " ")).followup for text in asked)
+
+
+def test_a_clause_asking_for_a_language_switches_it_and_the_question_is_read_without_it() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    switched = [
+        steering.switch(text)
+        for text in (
+            "sorry english is easier. where is that office in kajaani?",
+            "Pardon, en français svp : c'est quoi la campagne photo 375 ?",
+            "اسف، بالعربي لو سمحت: في فعاليات ثانية للاجانب بكاياني بالربيع؟",
+            "Is Kaikukortti for me too? In Russian please",
+        )
+    ]
+    assert [(s.language, s.question) if s else None for s in switched] == [
+        ("en", "where is that office in kajaani?"),
+        ("fr", "c'est quoi la campagne photo 375 ?"),
+        ("ar", "في فعاليات ثانية للاجانب بكاياني بالربيع؟"),
+        ("ru", "Is Kaikukortti for me too?"),
+    ]
+    unswitched = (
+        "Я не понимаю по-фински, можно по-русски?",  # two requests and nothing else: the last one asked
+        "Voisitko kertoa saman suomeksi, en ymmärrä englantia hyvin?",  # a request with its reason
+        "Hi, is there help in English?",  # a greeting is no question
+        "Can you explain the Work & Stay project in English?",  # one clause: the question itself
+    )
+    assert [steering.switch(text) for text in unswitched] == [None] * 4
+
+
+def test_the_question_after_a_language_switch_is_answered_in_the_new_language(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "kaikukortti": (("leisure_culture", 0.9), ("events", 0.05)),
+            "walk": (("event_walk_and_talk", 0.95), ("events", 0.02)),
+            "français": (("event_walk_and_talk", 0.6), ("events", 0.1)),
+        },
+    )
+    _, french = talk(bot, ["When is the Walk and Talk?", "Pardon, en français svp : c'est quoi la Kaikukortti ?"])
+    assert (french.topic, french.language, french.state.language) == ("leisure_culture", "fr", "fr")
+    _, again = talk(bot, ["When is the Walk and Talk?", "en français svp"])
+    assert (again.topic, again.language) == ("event_walk_and_talk", "fr")

@@ -256,6 +256,20 @@ class Detail:
 REQUEST_REST = 12
 
 
+#: Where a message's clauses end: "sorry, English is easier. where is ...", "en français svp : ...".
+_CLAUSE_END = re.compile(r"[.:;!?,…\n،؛؟。，！？：；]+")
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A message that asks for another language in a clause of its own and asks a question in
+    another: "sorry, English is easier: where is the office?"."""
+
+    language: str
+    #: The clauses besides the request: after it, else before it.
+    question: str
+
+
 #: At most this many short replies open a message before what it asks ("ok kiitos, entä ...").
 OPENING_REPLIES = 3
 
@@ -316,6 +330,32 @@ class Steering:
             rest=_letters(rest),
             remainder=" ".join(_WORD.findall(remainder)),
         )
+
+    def switch(self, text: str) -> Switch | None:
+        """The language a clause of ``text`` asks for (the last such clause's) and the question
+        the other clauses ask ("Pardon, en français svp : c'est quoi ... ?"). A request clause
+        holds little besides the request (``REQUEST_REST`` letters: "sorry", "svp", "لو سمحت");
+        the question is what follows the last one, else what comes before the first, and must
+        hold more than a greeting (over ``REQUEST_REST`` letters). None when no clause is a
+        request or nothing else is asked ("can you tell me that in Russian?")."""
+        starts, spans = 0, []
+        for end in _CLAUSE_END.finditer(text):
+            spans.append((starts, end.end()))
+            starts = end.end()
+        spans.append((starts, len(text)))
+        requests = [
+            (start, end, language)
+            for start, end in spans
+            if (language := self._requested_language(folded := normalize(text[start:end])))
+            and _letters(removed(folded, (*self.language_requests.values(), self.acknowledgements))) <= REQUEST_REST
+        ]
+        if not requests:
+            return None
+        after, before = text[requests[-1][1] :], text[: requests[0][0]]
+        question = after if _letters(after) > REQUEST_REST else before
+        if _letters(question) <= REQUEST_REST:
+            return None
+        return Switch(requests[-1][2], question.strip())
 
     def _without_opening(self, text: str) -> str:
         """``text`` without the short replies it opens with ("Kiitos! Entä Kuhmossa?", "ok thanks,
