@@ -26,6 +26,10 @@ VAGUE_BELOW = 0.35
 #: Up to this many letters, an unsure question with no follow-up word still asks about the last
 #: answer ("quels secteurs ?", "is it free?", "треба записуватися заздалегідь?").
 VAGUE_LETTERS = 30
+#: Up to this many letters, an unsure question taking up a word only few entries share with the
+#: last answer asks about it ("mitä sitten tapahtuu kun oon lähettäny viestin?" after how to send
+#: the council a message).
+ECHO_LETTERS = 45
 #: Up to this many letters, a message naming a language and no topic of its own asks for the last
 #: answer in that language ("can you tell me that in Russian?", "Voisitko kertoa saman suomeksi,
 #: en ymmärrä englantia hyvin?": people say why they ask).
@@ -134,7 +138,7 @@ def goes_on(
         return not own_topic(understanding, signals, last, focus)
     vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
     echoed = echo and understanding.intent != THANKS and not topical(understanding, last)
-    return signals.rest <= VAGUE_LETTERS and (vague or echoed)
+    return (signals.rest <= VAGUE_LETTERS and (vague or echoed)) or (signals.rest <= ECHO_LETTERS and vague and echo)
 
 
 def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, unsure: bool) -> bool:

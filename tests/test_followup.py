@@ -361,3 +361,17 @@ def test_a_way_to_reach_someone_after_an_answer_naming_nobody_is_the_contact_per
     assert "tytti.matero@suomussalmi.fi" in email.text
     _, who = talk(bot, ["Is there a café for meeting people in Kajaani?", "who organises it?"])
     assert who.topic == "volunteer_activities_kajaani"
+
+
+def test_a_longer_unsure_question_taking_up_the_last_answers_words_asks_about_it(core: Core) -> None:
+    bot = scripted(
+        core,
+        {
+            "neuvosto": (("council_info", 0.9), ("council_contact", 0.05)),
+            "tapahtuu": (("events", 0.27), ("council_info", 0.2)),
+        },
+    )
+    _, then = talk(bot, ["mikä on maahanmuuttajaneuvosto?", "mitä sitten tapahtuu kun oon lähettäny viestin"])
+    assert then.topic == "council_info", "'lähettäny' takes up the council answer's 'lähettää'"
+    _, other = talk(bot, ["mikä on maahanmuuttajaneuvosto?", "mitä tapahtuu jos bussi ei tule ajoissa pysäkille"])
+    assert other.topic != "council_info"
