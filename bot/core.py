@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 #: Messages are read up to this many characters; the rest says nothing a short answer needs.
 MAX_CHARS = 1000
+#: An intent ranked second with at least this share of the first's confidence is remembered: a
+#: follow-up naming a municipality may mean it (``Core._asked``).
+RUNNER_UP_SHARE = 0.5
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
 _ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks", names.OTHER_AUTHORITY: names.OTHER_AUTHORITY}
@@ -167,7 +170,8 @@ class Core:
                 municipality = place_of_named(self.knowledge, last.intent, cleaned, municipality) or municipality
             state = state.naming(named, signals.home, once=True)
             source = holder(self.knowledge, last, signals.detail, municipality)
-            return self._answer(state, source.intent, understanding, notes, municipality, signals.detail, source)
+            intent = self._asked(state, last, named) if source == last else source.intent
+            return self._answer(state, intent, understanding, notes, municipality, signals.detail, source)
         state = state.naming(named, signals.home)
         if self._unsure(understanding):
             return self._interface(
@@ -185,6 +189,7 @@ class Core:
         place = named or there or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
         unplaced = not (place or state.municipality or names_an_entry(self.knowledge, understanding.intent, cleaned))
         likely = self.nlu.municipality_asked(understanding.intent, cleaned) if unplaced else None  # "women's group?"
+        state = replace(state, runner_up=self._runner_up(understanding))
         return self._answer(state, understanding.intent, understanding, notes, place, likely=likely)
 
     def _place(
@@ -195,7 +200,7 @@ class Core:
         if state.pending_intent:
             return self._answer(state, state.pending_intent, u, notes, named)
         if last is not None and (not home or self.knowledge.depends_on_municipality(last.intent)):
-            return self._answer(state, last.intent, u, notes, named)
+            return self._answer(state, self._asked(state, last, named), u, notes, named)
         return self._interface(state, "municipality_set", notes, municipality=named)
 
     def select(self, state: State, action: str) -> Reply:
@@ -211,10 +216,37 @@ class Core:
             state = replace(state, language=value, language_chosen=True)
             return self._interface(state, "welcome", [])
         if kind == TOPIC and self.knowledge.entries_for(value):
-            return self._answer(state, value, None, [])
+            return self._answer(replace(state, runner_up=None), value, None, [])
         if kind == TOPIC and value == EMERGENCY:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
+
+    def _asked(self, state: State, last: Entry, named: str | None) -> str:
+        """The intent a follow-up of the ``last`` answer asks for: the one it answered (the service
+        point's, where a municipality's guidance entry answered for it), or, for a municipality
+        ``named`` when that answer is the same everywhere, the runner-up of its question where
+        the municipality has an entry of its own ("وفي كوهمو؟" after how long integration lasts,
+        ranked just before how long the integration course is)."""
+        asked = (
+            state.intent if state.intent and self.knowledge.entry_for(state.intent, last.municipality) == last else None
+        )
+        intent = asked or last.intent
+        if named and state.runner_up and not self.knowledge.depends_on_municipality(intent):
+            return state.runner_up if self.knowledge.own_entry(state.runner_up, named) else intent
+        return intent
+
+    def _runner_up(self, understanding: Understanding) -> str | None:
+        """The intent ranked second, when it is close behind (``RUNNER_UP_SHARE`` of the first's
+        confidence) and some entry answers it."""
+        top = understanding.confidence
+        return next(
+            (
+                intent
+                for intent, confidence in understanding.ranking[1:2]
+                if confidence >= RUNNER_UP_SHARE * top and self.knowledge.entries_for(intent)
+            ),
+            None,
+        )
 
     def _focus(self, signals: Signals, named: str | None) -> Understanding | None:
         """What is left of a short follow-up (naming a municipality or opening with a follow-up
@@ -336,7 +368,9 @@ class Core:
             buttons = (Button(self.texts.get("council_button", language), COUNCIL_ACTION), *buttons)
         return Reply(
             text=_directed("\n\n".join(lines), language, entry.facts),
-            state=replace(state, pending_intent=intent if asking else None, fallbacks_in_row=0, topic=entry.id),
+            state=replace(
+                state, pending_intent=intent if asking else None, fallbacks_in_row=0, topic=entry.id, intent=intent
+            ),
             language=language,
             intent=intent,
             topic=entry.id,

@@ -12,7 +12,10 @@ class State:
 
     ``municipality`` is where the user lives: said ("I live in Sotkamo", the picker), or guessed
     from the last municipality a question named until they say it. ``topic`` is the entry answered
-    last, which follow-ups ("and in Kuhmo?", "her e-mail?", "ok") go on from.
+    last, which follow-ups ("and in Kuhmo?", "her e-mail?", "ok") go on from; ``intent`` the intent
+    it answered (the service point's, where a municipality's guidance entry answers for it), and
+    ``runner_up`` an intent the question's ranking put close behind, which a follow-up naming a
+    municipality asks for when the answer was the same everywhere and it is not.
     """
 
     language: str | None = None
@@ -22,6 +25,8 @@ class State:
     pending_intent: str | None = None
     fallbacks_in_row: int = 0
     topic: str | None = None
+    intent: str | None = None
+    runner_up: str | None = None
 
     def naming(self, municipality: str | None, home: bool, once: bool = False) -> State:
         """The state after a message naming ``municipality``: the user's home when they say they
@@ -33,7 +38,7 @@ class State:
 
     def forgetting_the_conversation(self) -> State:
         """The user's settings (language, municipality) without what was said: after silence."""
-        return replace(self, pending_intent=None, fallbacks_in_row=0, topic=None)
+        return replace(self, pending_intent=None, fallbacks_in_row=0, topic=None, intent=None, runner_up=None)
 
 
 @dataclass(frozen=True)

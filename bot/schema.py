@@ -145,3 +145,10 @@ def create_staff_thread(db: sqlite_utils.Database) -> None:
     follow-ups, the bot's notes, staff replies): a reply to any of them finds the ticket."""
     db.table("staff_thread").create({"message_id": int, "ticket": str, "author": str}, pk="message_id")
     db.table("staff_thread").create_index(["ticket"])
+
+
+@migrations()
+def add_conversation_intents(db: sqlite_utils.Database) -> None:
+    """The intent the last answer was for, and the one its question's ranking put close behind."""
+    for column in ("intent", "runner_up"):
+        db.table("users").add_column(column, str)

@@ -375,3 +375,25 @@ def test_a_longer_unsure_question_taking_up_the_last_answers_words_asks_about_it
     assert then.topic == "council_info", "'lähettäny' takes up the council answer's 'lähettää'"
     _, other = talk(bot, ["mikä on maahanmuuttajaneuvosto?", "mitä tapahtuu jos bussi ei tule ajoissa pysäkille"])
     assert other.topic != "council_info"
+
+
+def test_a_follow_up_by_place_asks_for_the_intent_answered_and_a_close_runner_up_where_it_differs(core: Core) -> None:
+    """ "and in Kajaani?" after Sotkamo's service point (its guidance entry answers for it) asks for
+    Kajaani's service point; after an answer the same everywhere, for the intent ranked close
+    behind it that differs between municipalities; a far second is no such guess."""
+    bot = scripted(
+        core,
+        {
+            "service point": (("service_point", 0.9), ("low_threshold_guidance", 0.05)),
+            "course": (("client_duration", 0.38), ("integration_training", 0.28)),
+            "client": (("client_duration", 0.6), ("integration_training", 0.1)),
+            "kuhmo": ((GREET, 0.3), ("events", 0.1)),
+            "kajaani": ((GREET, 0.3), ("events", 0.1)),
+        },
+    )
+    sotkamo, kajaani = talk(bot, ["Where is the service point in Sotkamo?", "and in Kajaani?"])
+    assert (sotkamo.topic, kajaani.topic) == ("low_threshold_guidance_sotkamo", "service_point")
+    first, kuhmo = talk(bot, ["How many days is the integration course?", "and in Kuhmo?"])
+    assert (first.topic, kuhmo.topic) == ("client_duration", "integration_training_kuhmo")
+    _, same = talk(bot, ["How long am I a client?", "and in Kuhmo?"])
+    assert same.topic == "client_duration"

@@ -32,6 +32,7 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "create_feedback",
         "add_staff_roles",
         "create_staff_thread",
+        "add_conversation_intents",
     ]
 
 
@@ -70,16 +71,26 @@ def test_the_conversation_is_kept_and_forgotten_after_silence_settings_stay(tmp_
     start = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     clock = [start]
     store = Store(tmp_path / "s.sqlite", now=lambda: clock[0], context_minutes=30)
-    said = State(language="ru", municipality="Kuhmo", municipality_stated=True, topic="coordinator_contact_kuhmo")
+    said = State(
+        language="ru",
+        municipality="Kuhmo",
+        municipality_stated=True,
+        topic="coordinator_contact_kuhmo",
+        intent="coordinator_contact",
+        runner_up="human_contact",
+    )
     store.save_state("user", replace(said, pending_intent="integration_plan", fallbacks_in_row=1))
     clock[0] = start + timedelta(minutes=29)
     assert store.state("user") == replace(said, pending_intent="integration_plan", fallbacks_in_row=1)
     clock[0] = start + timedelta(minutes=31)
-    assert store.state("user") == replace(said, topic=None), "the conversation is forgotten, the settings stay"
+    forgotten = replace(said, topic=None, intent=None, runner_up=None)
+    assert store.state("user") == forgotten, "the conversation is forgotten, the settings stay"
     store.close()
     reopened = Store(tmp_path / "s.sqlite", now=lambda: start + timedelta(minutes=1)).state("user")
     assert reopened is not None
-    assert reopened.topic == "coordinator_contact_kuhmo", "the store file keeps it across a restart"
+    assert (reopened.topic, reopened.runner_up) == ("coordinator_contact_kuhmo", "human_contact"), (
+        "kept across a restart"
+    )
 
 
 def test_a_closed_ticket_forgets_the_chat(tmp_path: Path) -> None:
