@@ -259,3 +259,44 @@ def test_the_question_after_a_language_switch_is_answered_in_the_new_language(co
     assert (french.topic, french.language, french.state.language) == ("leisure_culture", "fr", "fr")
     _, again = talk(bot, ["When is the Walk and Talk?", "en français svp"])
     assert (again.topic, again.language) == ("event_walk_and_talk", "fr")
+
+
+#: Detail questions as people ask them, one of each kind per language: (e-mail, where, whom to
+#: ask, web page, when).
+DETAILS_ASKED = {
+    "fi": [
+        "mikä hänen sähköpostinsa on?",
+        "missä se on?",
+        "keneltä kysyn?",
+        "onko heillä nettisivut?",
+        "milloin se on?",
+    ],
+    "sv": ["vad är hennes mejl?", "var ligger det?", "vem frågar jag?", "har de en hemsida?", "när är det?"],
+    "en": ["what's her email?", "where is it?", "who do I ask?", "do they have a website?", "when is it?"],
+    "ru": ["какая у неё почта?", "где это находится?", "к кому обратиться?", "у них есть сайт?", "когда это?"],
+    "et": ["mis on tema e-post?", "kus see asub?", "kelle käest küsida?", "kas neil on koduleht?", "millal see on?"],
+    "fr": ["c'est quoi son mail ?", "c'est où ?", "je demande à qui ?", "ils ont un site ?", "c'est quand ?"],
+    "so": ["iimaylkeeda?", "xaggee bay ku taal?", "yaan weydiiyaa?", "website ma leeyihiin?", "goorma?"],
+    "es": ["¿cuál es su correo?", "¿dónde está?", "¿a quién pregunto?", "¿tienen página web?", "¿cuándo es?"],
+    "tr": ["e-postası ne?", "nerede?", "kime sorayım?", "web siteleri var mı?", "ne zaman?"],
+    "zh": ["她的邮箱是什么?", "在哪里?", "我该问谁?", "他们有网站吗?", "什么时候?"],
+    "fa": ["ایمیلش چیه؟", "کجاست؟", "از کی بپرسم؟", "سایت دارن؟", "چه ساعتی؟"],
+    "ar": ["ما هو بريدها؟", "أين يقع؟", "من أسأل؟", "هل عندهم موقع؟", "متى؟"],
+    "uk": ["яка в неї пошта?", "де це?", "до кого звернутися?", "у них є сайт?", "коли це?"],
+    "vi": ["email của chị ấy là gì?", "ở đâu?", "hỏi ai?", "họ có trang web không?", "khi nào?"],
+    "th": ["อีเมลของเธอคืออะไร", "อยู่ที่ไหน", "ถามใครดี", "มีเว็บไซต์ไหม", "เมื่อไหร่"],
+    "sw": ["barua pepe yake ni ipi?", "iko wapi?", "nimuulize nani?", "wana tovuti?", "lini?"],
+    "rw": ["imeyili ye ni iyihe?", "iherereye he?", "mbaze nde?", "bafite urubuga?", "ryari?"],
+    "ckb": ["ئیمەیڵەکەی چییە؟", "لە کوێیە؟", "لە کێ بپرسم؟", "ماڵپەڕیان هەیە؟", "کەی؟"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(DETAILS_ASKED))
+def test_a_detail_is_read_in_every_language(language: str) -> None:
+    assert [asked_detail(text) for text in DETAILS_ASKED[language]] == ["email", "place", "person", "web", "time"]
+
+
+def test_a_stem_removed_takes_its_inflection_with_it() -> None:
+    """ "sähköpostinsa" is all steering: what is left ("mikä hänen on") is a bare detail question."""
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    assert steering.read("mikä hänen sähköpostinsa on?", lambda folded: folded).rest == len("mikähänenon")

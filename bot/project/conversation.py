@@ -100,22 +100,24 @@ def _marked(phrase: str) -> bool:
     return short and not _ARABIC_SCRIPT.search(phrase) and plain(phrase) != phrase
 
 
-def phrase_pattern(phrases: Iterable[str], whole_words: bool = True) -> re.Pattern[str]:
+def phrase_pattern(phrases: Iterable[str], whole_words: bool = True, to_word_end: bool = False) -> re.Pattern[str]:
     """One pattern matching any of ``phrases`` in text folded as they are, longest first. Latin
     and Cyrillic phrases match at word boundaries (with ``whole_words`` false only at the start, so
     a stem matches its inflected forms; a phrase of up to ``STEM_LETTERS`` letters is a whole word:
     Vietnamese "ai" is no stem of "aikuinen"); Arabic-script phrases match at the start of a word
-    or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere."""
+    or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere. With
+    ``to_word_end`` a stem's match takes in the rest of its word ("sähköpostinsa", "بريدها")."""
     alternatives = []
     for phrase in sorted({phrase for phrase in phrases if phrase.strip()}, key=len, reverse=True):
         escaped = re.escape(phrase)
+        tail = r"\w*" if to_word_end and not whole_words else ""
         if _ARABIC_SCRIPT.search(phrase):
-            alternatives.append(f"{_ARABIC_WORD_START}(?:{escaped})")
+            alternatives.append(f"{_ARABIC_WORD_START}(?:{escaped}){tail}")
         elif _NO_WORD_BOUNDARY.search(phrase):
             alternatives.append(f"(?:{escaped})")
         else:
             whole = whole_words or len(phrase) <= STEM_LETTERS
-            alternatives.append(rf"(?<!\w)(?:{escaped})" + (r"(?!\w)" if whole else ""))
+            alternatives.append(rf"(?<!\w)(?:{escaped})" + (r"(?!\w)" if whole else tail))
     return re.compile("|".join(alternatives) or r"(?!)")
 
 
@@ -137,6 +139,7 @@ class Alternatives:
     def __init__(self, phrases: Iterable[str], whole_words: bool) -> None:
         self.phrases = tuple(sorted({phrase for phrase in phrases if phrase.strip()}))
         self.pattern = phrase_pattern(self.phrases, whole_words)
+        self.whole = phrase_pattern(self.phrases, whole_words, to_word_end=True)  # what removing takes
         self.anchors = frozenset(phrase[:ANCHOR] for phrase in self.phrases)
 
     def may_match(self, text: str) -> bool:
@@ -156,8 +159,8 @@ class Alternatives:
         return self.pattern.finditer(text) if self.may_match(text) else iter(())
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
-        """``text`` with the phrases replaced, as ``re.Pattern.sub``."""
-        return self.pattern.sub(replacement, text, count=count) if self.may_match(text) else text
+        """``text`` with the phrases replaced, a stem with the rest of its word, as ``re.Pattern.sub``."""
+        return self.whole.sub(replacement, text, count=count) if self.may_match(text) else text
 
 
 class Phrases:
