@@ -115,6 +115,7 @@ def test_a_language_named_inside_a_question_is_no_request_to_answer_in_it() -> N
     assert language("Quiero empezar a estudiar finlandés, ¿cómo me apunto a un curso?") is None
     assert language("Saanko tietoa Suomen yhteiskunnasta somaliksi jossain koulutuksessa?") is None
     assert (language("in English please"), language("suomeksi?")) == ("en", "fi")
+    assert (language("English please"), language("sorry, Russian is easier")) == ("en", "ru")
 
 
 def asked_detail(text: str) -> str | None:
