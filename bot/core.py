@@ -164,14 +164,21 @@ class Core:
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         echo = last is not None and self.wording.echoes(last, language, names_cut)  # "whats the theme?"
         focus = self._focus(signals, named) if last is not None else None
-        if last is not None and goes_on(self.knowledge, cleaned, understanding, signals, last, echo, focus):
+        if last is not None and goes_on(
+            self.knowledge, cleaned, understanding, signals, last, echo, focus, state.intent
+        ):
             municipality = named or last.municipality or state.municipality
             if not named:  # "what is Flow?" after the region's work answer: the entry naming it
                 municipality = place_of_named(self.knowledge, last.intent, cleaned, municipality) or municipality
             state = state.naming(named, signals.home, once=True)
+            if signals.detail is None:
+                return self._answer(state, self._asked(state, last, named), understanding, notes, municipality)
             source = holder(self.knowledge, last, signals.detail, municipality)
-            intent = self._asked(state, last, named) if source == last else source.intent
-            return self._answer(state, intent, understanding, notes, municipality, signals.detail, source)
+            instead = source != last and source not in self.knowledge.related(last)  # the contact person's
+            detailed = self._answer(
+                state, source.intent, understanding, notes, municipality, signals.detail, source, instead=instead
+            )  # the conversation's topic stays: "who do I ask?" of a course, then "what about Sotkamo?"
+            return replace(detailed, state=replace(detailed.state, intent=self._asked(state, last, None)))
         state = state.naming(named, signals.home)
         if self._unsure(understanding):
             return self._interface(
@@ -222,15 +229,13 @@ class Core:
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
 
     def _asked(self, state: State, last: Entry, named: str | None) -> str:
-        """The intent a follow-up of the ``last`` answer asks for: the one it answered (the service
-        point's, where a municipality's guidance entry answered for it), or, for a municipality
-        ``named`` when that answer is the same everywhere, the runner-up of its question where
-        the municipality has an entry of its own ("وفي كوهمو؟" after how long integration lasts,
-        ranked just before how long the integration course is)."""
-        asked = (
-            state.intent if state.intent and self.knowledge.entry_for(state.intent, last.municipality) == last else None
-        )
-        intent = asked or last.intent
+        """The intent a follow-up of the ``last`` answer asks for: the conversation's (the service
+        point's, where a municipality's guidance entry answered for it; the course's, after its
+        contact person answered "who do I ask?"), or, for a municipality ``named`` when that answer
+        is the same everywhere, the runner-up of its question where the municipality has an entry
+        of its own ("وفي كوهمو؟" after how long integration lasts, ranked just before how long the
+        integration course is)."""
+        intent = state.intent or last.intent
         if named and state.runner_up and not self.knowledge.depends_on_municipality(intent):
             return state.runner_up if self.knowledge.own_entry(state.runner_up, named) else intent
         return intent
@@ -323,10 +328,12 @@ class Core:
         detail: Detail | None = None,
         last: Entry | None = None,
         likely: str | None = None,
+        instead: bool = False,
     ) -> Reply:
         """The entry answering ``intent`` for ``municipality`` (else the user's, else the ``likely``
         one's, said so, or the region's, and the question where the user lives). With a ``detail``
-        asked of the ``last`` answer, only the lines showing it; a detail the sources lack is said."""
+        asked of the ``last`` answer, only the lines showing it; a detail the sources lack is said,
+        also when another entry answers ``instead`` of the one asked about (the contact person's)."""
         language = state.language or FALLBACK_LANGUAGE
         municipality = municipality or state.municipality
         asking = False
@@ -347,6 +354,7 @@ class Core:
             lines.append(self.texts.get("machine_translated", language))
         shown = detail.lines(localized.text, entry.facts) if detail and entry == last else []
         if shown:
+            lines.extend([self.texts.get(f"detail_missing_{detail.name}", language)] if detail and instead else [])
             lines.extend(shown)
         else:
             if detail and entry == last and detail.lacked_by(entry.gaps):

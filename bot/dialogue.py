@@ -13,7 +13,8 @@ class State:
     ``municipality`` is where the user lives: said ("I live in Sotkamo", the picker), or guessed
     from the last municipality a question named until they say it. ``topic`` is the entry answered
     last, which follow-ups ("and in Kuhmo?", "her e-mail?", "ok") go on from; ``intent`` the intent
-    it answered (the service point's, where a municipality's guidance entry answers for it), and
+    of the conversation's topic (the service point's, where a municipality's guidance entry answers
+    for it; the course's, after its contact person answered "who do I ask?"), and
     ``runner_up`` an intent the question's ranking put close behind, which a follow-up naming a
     municipality asks for when the answer was the same everywhere and it is not.
     """

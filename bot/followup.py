@@ -38,13 +38,19 @@ REQUEST_LETTERS = 60
 _SMALL_TALK = frozenset({GREET, THANKS})
 
 
-def own_topic(understanding: Understanding, signals: Signals, last: Entry, focus: Understanding | None = None) -> bool:
+def own_topic(
+    understanding: Understanding,
+    signals: Signals,
+    last: Entry,
+    focus: Understanding | None = None,
+    topic: str | None = None,
+) -> bool:
     """Tell whether the message is surely about a topic other than the last answer's; another
     authority's ("a dentist in Kuhmo?", however unsure) and out of scope count too, unless it asks
     only for a place or a detail. ``focus``, what is left of a short follow-up without its names
     and opening ("e em" of "e em Hyrynsalmi?"), understood alone, must name that topic too: a
     ranking sure of a message that is little more than a municipality's name is the name's."""
-    if topical(understanding, last) and (focus is None or topical(focus, last)):
+    if topical(understanding, last, topic) and (focus is None or topical(focus, last, topic)):
         return True
     if signals.rest <= BARE_LETTERS:
         return False
@@ -52,11 +58,13 @@ def own_topic(understanding: Understanding, signals: Signals, last: Entry, focus
     return intent == OTHER_AUTHORITY or (intent == OUT_OF_SCOPE and sure)
 
 
-def topical(understanding: Understanding, last: Entry) -> bool:
+def topical(understanding: Understanding, last: Entry, topic: str | None = None) -> bool:
     """Tell whether the message is surely about a topic of the knowledge base or another authority,
-    other than the last answer's."""
+    other than the conversation's ``topic`` (by default the last answer's: after a course's contact
+    person answered "who do I ask?", the course's; then "Who is the contact person for
+    integration?" is a question of its own)."""
     intent = understanding.intent
-    if intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, last.intent):
+    if intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, topic or last.intent):
         return False
     return understanding.confidence >= VAGUE_BELOW
 
@@ -86,19 +94,18 @@ def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipalit
     detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
     ``from_related``, a related entry that does, one showing it first, then one of the same
     municipality ("how do I contact them?" after what the council does: the council's contact
-    entry, whose gaps say its e-mail address is not known); else, when the last answer names
-    nobody (no name among its facts but municipalities'), the entry of the detail's ``otherwise``
-    intent for ``municipality`` that shows or lacks it ("her e-mail?" after what quota refugees
-    get: the contact person's); else the last one."""
+    entry, whose gaps say its e-mail address is not known); else the entry of the detail's
+    ``otherwise`` intent for ``municipality`` that shows or lacks it ("her e-mail?" after what quota
+    refugees get: the contact person's; for a detail asked ``unless_named`` only when the last
+    answer names nobody: "who organises it?" of the Red Cross café is the café's); else the last one."""
     if detail is None or tells(detail, last):
         return last
     related = sorted(
         knowledge.related(last), key=lambda entry: (not shows(detail, entry), entry.municipality != last.municipality)
     )
     found = next((entry for entry in related if tells(detail, entry)), None) if detail.from_related else None
-    other = (
-        knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and nameless(knowledge, last) else None
-    )
+    named = detail.unless_named and not nameless(knowledge, last)
+    other = knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and not named else None
     return found or (other if other is not None and tells(detail, other) else last)
 
 
@@ -125,19 +132,21 @@ def goes_on(
     last: Entry,
     echo: bool = False,
     focus: Understanding | None = None,
+    topic: str | None = None,
 ) -> bool:
     """Tell whether ``text`` asks about the ``last`` answer again (in another municipality, one of
     its details, in another language, a few unsure words, or a few words taking up one of the last
     answer's own, ``echo``: "whats the theme?") rather than a new question; ``focus``: what is left
-    of a short follow-up without its names and opening, understood alone (``own_topic``)."""
+    of a short follow-up without its names and opening, understood alone (``own_topic``);
+    ``topic``: the conversation's intent (``topical``)."""
     if names_another_topic(knowledge, text, last.intent):
         return False
     if signals.language or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
         return True
     if understanding.municipality or signals.detail or signals.followup:
-        return not own_topic(understanding, signals, last, focus)
+        return not own_topic(understanding, signals, last, focus, topic)
     vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
-    echoed = echo and understanding.intent != THANKS and not topical(understanding, last)
+    echoed = echo and understanding.intent != THANKS and not topical(understanding, last, topic)
     return (signals.rest <= VAGUE_LETTERS and (vague or echoed)) or (signals.rest <= ECHO_LETTERS and vague and echo)
 
 

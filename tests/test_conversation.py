@@ -301,3 +301,9 @@ def test_a_stem_removed_takes_its_inflection_with_it() -> None:
     """ "sähköpostinsa" is all steering: what is left ("mikä hänen on") is a bare detail question."""
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
     assert steering.read("mikä hänen sähköpostinsa on?", lambda folded: folded).rest == len("mikähänenon")
+
+
+def test_words_pointing_back_to_the_last_answer_name_no_topic() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    assert steering.read("who do i ask about it?", lambda folded: folded).rest == len("doiask")
+    assert steering.read("keneltä kysyn siitä?", lambda folded: folded).rest == len("kysyn")

@@ -4,7 +4,7 @@ holds, with scripted rankings (bot/followup.py, knowledge/conversation.yml)."""
 from __future__ import annotations
 
 from bot.core import Core
-from bot.names import OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
+from bot.names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from tests.test_followup import scripted, talk
 
 WORK = (("work_employment", 0.9), ("entrepreneurship", 0.05))
@@ -70,3 +70,40 @@ def test_a_few_words_taking_up_a_word_of_the_last_answer_ask_about_it(core: Core
     )
     assert (theme.topic, theme.fallback) == ("event_walk_and_talk", False)
     assert weather.fallback
+
+
+def test_a_contact_asked_of_a_course_stays_with_the_course_for_the_next_place(core: Core) -> None:
+    """ "who do I ask about it?" of Kuhmo's literacy course (it names no one) is Kuhmo's contact
+    person, with a line saying the course's answer names none; "what about Sotkamo?" then asks
+    for Sotkamo's literacy course, the conversation's topic."""
+    bot = scripted(
+        core,
+        {
+            "read": (("literacy_training", 0.9), ("integration_training", 0.05)),
+            "who": ((GREET, 0.3), ("coordinator_contact", 0.2)),
+            "sotkamo": ((GREET, 0.5), ("coordinator_contact", 0.2)),
+        },
+    )
+    course, who, sotkamo = talk(
+        bot,
+        ["My wife needs to learn to read and write, we live in Kuhmo", "who do i ask about it?", "what about sotkamo"],
+    )
+    assert (course.topic, who.topic) == ("literacy_training_kuhmo", "coordinator_contact_kuhmo")
+    assert who.text.count(core.texts.get("detail_missing_person", "en")) == 1
+    assert "pekka.horttanainen@kuhmo.fi" in who.text
+    assert sotkamo.topic == "literacy_training_sotkamo"
+
+
+def test_a_number_in_an_address_or_a_date_is_no_duration(core: Core) -> None:
+    duration = next(detail for detail in core.steering.details if detail.name == "duration")
+    taivalkoski, training = (
+        core.knowledge.entry("integration_plan_taivalkoski"),
+        core.knowledge.entry("integration_training_kajaani"),
+    )
+    walk = core.knowledge.entry("event_walk_and_talk")
+    assert taivalkoski is not None
+    assert training is not None
+    assert walk is not None
+    assert duration.lines(taivalkoski.text["en"], taivalkoski.facts) == [], "Kauppatie 19"
+    assert duration.lines(walk.text["en"], walk.facts) == [], "23.5.2026"
+    assert any("250" in line for line in duration.lines(training.text["en"], training.facts))

@@ -36,7 +36,9 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "url": re.compile(URL),
     "date": re.compile(rf"{DATE}|\b\d{{1,2}}(?:[.:]\d{{2}})?\s?[–-]\s?\d{{1,2}}(?:[.:]\d{{2}})?\b"),
     "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
-    "duration": re.compile(r"\b\d+(?:[–-]\d+)?\b"),
+    # A number or a range of them standing alone ("250" days, "3-4" years): not a year, a date, a
+    # law's number or an address ("Kauppatie 19").
+    "duration": re.compile(r"^(?!(?:19|20)\d\d$)\d+(?:[–-]\d+)?$"),
     "price": re.compile(r"\d+(?:[,.]\d+)?\s?(?:€|euroa?\b)|\bmaksu(?:ton|ttom)", re.IGNORECASE),
     # How to sign up is told in words, never by one fact: the whole entry answers.
     "none": re.compile(r"(?!)"),
@@ -242,6 +244,9 @@ class Detail:
     #: The intent whose entry answers when neither the last answer nor a related entry shows or
     #: lacks it ("her e-mail?" after an answer naming nobody: the municipality's contact person).
     otherwise: str | None = None
+    #: ``otherwise`` only after an answer naming no one and nothing ("who?" of the Red Cross café
+    #: is the café's).
+    unless_named: bool = False
 
     def lacked_by(self, gaps: Iterable[str]) -> bool:
         """Tell whether one of an entry's ``gaps:`` lines says the sources lack this detail."""
@@ -308,6 +313,8 @@ class Steering:
     home: Phrases
     followups: Phrases
     there: Phrases
+    #: Words pointing back to what the last answer is about ("about it", "siitä"): no topic of their own.
+    references: Phrases
     details: tuple[Detail, ...]
     language_requests: Mapping[str, Phrases]
 
@@ -319,7 +326,10 @@ class Steering:
         decline = self.declines.found(folded) and not _letters(removed(folded, (self.declines, self.acknowledgements)))
         unnamed = self._without_opening(without_names(folded))
         remainder = self.followups.after_start(unnamed)
-        rest = removed(remainder, (self.home, *(d.phrases for d in self.details), *self.language_requests.values()))
+        rest = removed(
+            remainder,
+            (self.home, self.references, *(d.phrases for d in self.details), *self.language_requests.values()),
+        )
         named = self._requested_language(folded)
         return Signals(
             acknowledgement=acknowledgement and not decline,
@@ -425,7 +435,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
             )
         gaps = phrase_pattern(plain(str(word)) for word in raw.get("gaps") or ())
         asked = phrases(f"details: {name}", raw.get("phrases"), False)
-        flags = {flag: raw.get(flag) is True for flag in ("yields", "from_related")}
+        flags = {flag: raw.get(flag) is True for flag in ("yields", "from_related", "unless_named")}
         otherwise = str(raw["otherwise"]) if raw.get("otherwise") else None
         details.append(Detail(str(name), str(raw["shape"]), gaps, asked, **flags, otherwise=otherwise))
     requests = data.get("language_requests") or {}
@@ -438,6 +448,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         home=phrases("home", data.get("home"), False),
         followups=phrases("followups", data.get("followups"), True),
         there=phrases("there", data.get("there"), True),
+        references=phrases("references", data.get("references") or {}, True),
         details=tuple(details),
         language_requests={
             code: phrases(f"language_requests: {code}", {code: values}, False) for code, values in requests.items()
