@@ -95,7 +95,7 @@ def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipalit
     ``from_related``, a related entry that does, one showing it first, then one of the same
     municipality ("how do I contact them?" after what the council does: the council's contact
     entry, whose gaps say its e-mail address is not known); else the entry of the detail's
-    ``otherwise`` intent for ``municipality`` that shows or lacks it ("her e-mail?" after what quota
+    ``otherwise`` intent for ``municipality`` when it shows it ("her e-mail?" after what quota
     refugees get: the contact person's; for a detail asked ``unless_named`` only when the last
     answer names nobody: "who organises it?" of the Red Cross café is the café's); else the last one."""
     if detail is None or tells(detail, last):
@@ -106,7 +106,7 @@ def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipalit
     found = next((entry for entry in related if tells(detail, entry)), None) if detail.from_related else None
     named = detail.unless_named and not nameless(knowledge, last)
     other = knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and not named else None
-    return found or (other if other is not None and tells(detail, other) else last)
+    return found or (other if other is not None and shows(detail, other) else last)
 
 
 def nameless(knowledge: Knowledge, entry: Entry) -> bool:

@@ -345,8 +345,9 @@ def test_a_short_follow_up_is_judged_by_what_it_says_besides_the_place(core: Cor
 
 def test_a_way_to_reach_someone_after_an_answer_naming_nobody_is_the_contact_person(core: Core) -> None:
     """The quota refugees' answer names no one: "her e-mail?" gets the municipality's contact
-    person (conversation.yml, details: otherwise); after an answer naming who does it (the Red
-    Cross café...), "who organises it?" stays on that answer."""
+    person (conversation.yml, details: otherwise); a phone number, which that entry does not show
+    either, does not; after an answer naming who does it (the Red Cross café...), "who organises
+    it?" stays on that answer."""
     bot = scripted(
         core,
         {
@@ -354,8 +355,11 @@ def test_a_way_to_reach_someone_after_an_answer_naming_nobody_is_the_contact_per
             "café": (("volunteer_activities", 0.9), ("language_cafe", 0.05)),
             "who": (("coordinator_contact", 0.6), ("greet", 0.1)),
             "mail": ((OUT_OF_SCOPE, 0.6), ("coordinator_contact", 0.2)),
+            "number": ((OUT_OF_SCOPE, 0.6), ("coordinator_contact", 0.2)),
         },
     )
+    _, phone = talk(bot, ["Do quota refugees come to Suomussalmi?", "phone number?"])
+    assert phone.topic == "quota_refugees", "the contact person's entry shows no phone number either"
     _, email = talk(bot, ["Do quota refugees come to Suomussalmi?", "her e-mail?"])
     assert (email.topic, email.municipality) == ("coordinator_contact_suomussalmi", "Suomussalmi")
     assert "tytti.matero@suomussalmi.fi" in email.text

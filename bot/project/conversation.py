@@ -36,9 +36,9 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "url": re.compile(URL),
     "date": re.compile(rf"{DATE}|\b\d{{1,2}}(?:[.:]\d{{2}})?\s?[–-]\s?\d{{1,2}}(?:[.:]\d{{2}})?\b"),
     "address": re.compile(r"\b[A-ZÄÖÅ][a-zäöå]+(?:tie|katu|kuja|polku|tori|väylä|raitti|kaari|aukio)\s\d+"),
-    # A number or a range of them standing alone ("250" days, "3-4" years): not a year, a date, a
-    # law's number or an address ("Kauppatie 19").
-    "duration": re.compile(r"^(?!(?:19|20)\d\d$)\d+(?:[–-]\d+)?$"),
+    # A number or a range of them standing alone ("250" days, "3-4" years), or an event's date (a
+    # day's event): not a year, a law's number or an address ("Kauppatie 19").
+    "duration": re.compile(rf"^(?!(?:19|20)\d\d$)\d+(?:[–-]\d+)?$|{DATE}"),
     "price": re.compile(r"\d+(?:[,.]\d+)?\s?(?:€|euroa?\b)|\bmaksu(?:ton|ttom)", re.IGNORECASE),
     # How to sign up is told in words, never by one fact: the whole entry answers.
     "none": re.compile(r"(?!)"),
