@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from . import names
@@ -19,9 +19,21 @@ from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
 from .echo import Wording
-from .errors import TranslationError
-from .followup import BARE_LETTERS, asks, goes_on, holder, names_an_entry, place_of_named, with_request
+from .followup import (
+    BARE_LETTERS,
+    asked,
+    asks,
+    focused,
+    goes_on,
+    holder,
+    names_an_entry,
+    place_of_named,
+    runner_up,
+    with_request,
+)
 from .languages import FALLBACK_LANGUAGE, RIGHT_TO_LEFT, SOURCE_LANGUAGE, SUPPORTED
+from .localize import Localized as Localized
+from .localize import Localizer
 from .mt.argos import Translator
 from .names import (
     COUNCIL_ACTION,
@@ -38,7 +50,7 @@ from .names import (
     TOPIC,
 )
 from .nlu import NLU, Understanding
-from .project.conversation import Detail, Signals, Steering
+from .project.conversation import Detail, Steering
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
 from .project.translations import Translation
@@ -48,22 +60,10 @@ log = logging.getLogger(__name__)
 
 #: Messages are read up to this many characters; the rest says nothing a short answer needs.
 MAX_CHARS = 1000
-#: An intent ranked second with at least this share of the first's confidence is remembered: a
-#: follow-up naming a municipality may mean it (``Core._asked``).
-RUNNER_UP_SHARE = 0.5
 #: After this many fallbacks in a row the bot offers a person even for out-of-scope messages.
 FALLBACKS_BEFORE_A_PERSON = 2
 _ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks", names.OTHER_AUTHORITY: names.OTHER_AUTHORITY}
 EMERGENCY_SOURCES = ("112.fi",)
-
-
-@dataclass(frozen=True)
-class Localized:
-    """An entry's title and text in one language, and how that text got into it."""
-
-    title: str
-    text: str
-    translation: str  # "curated", "draft", "machine" or "none" (the English text)
 
 
 class Core:
@@ -87,38 +87,12 @@ class Core:
         self.translations = translations or {}
         self.translator = translator
         self.today = today
-        self._machine: dict[tuple[str, str], Localized | None] = {}
+        self.localizer = Localizer(self.translations, translator)
         self.wording = Wording(knowledge, self.translations)
 
     def localize(self, entry: Entry, language: str) -> Localized:
         """The entry in ``language``: curated or draft text, else machine-translated, else English."""
-        if language == SOURCE_LANGUAGE:
-            return Localized(entry.title[language], entry.text[language], "curated")
-        if language == FALLBACK_LANGUAGE:
-            return Localized(entry.title[language], entry.text[language], "draft")
-        translation = self.translations.get(language, {}).get(entry.id)
-        if translation and translation.status != "outdated":
-            status = "curated" if translation.status == "reviewed" else "draft"
-            return Localized(translation.title, translation.text, status)
-        machine = self._machine_translated(entry, language)
-        return machine or Localized(entry.title[FALLBACK_LANGUAGE], entry.text[FALLBACK_LANGUAGE], "none")
-
-    def _machine_translated(self, entry: Entry, language: str) -> Localized | None:
-        """The English text machine-translated, once per entry and language; None without a model."""
-        if self.translator is None or not self.translator.can_translate(FALLBACK_LANGUAGE, language):
-            return None
-        key = (entry.id, language)
-        if key not in self._machine:
-            try:
-                self._machine[key] = Localized(
-                    self.translator.translate(entry.title[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE, language),
-                    self.translator.translate(entry.text[FALLBACK_LANGUAGE], FALLBACK_LANGUAGE, language),
-                    "machine",
-                )
-            except TranslationError:
-                log.warning("machine translation of %s into %s failed; answering in English", entry.id, language)
-                self._machine[key] = None
-        return self._machine[key]
+        return self.localizer.localize(entry, language)
 
     def reply(self, state: State, text: str, heard_language: str | None = None) -> Reply:
         """Answer one message in ``state``; ``heard_language``: the language a spoken one was heard in."""
@@ -163,7 +137,7 @@ class Core:
             )
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         echo = last is not None and self.wording.echoes(last, language, names_cut)  # "whats the theme?"
-        focus = self._focus(signals, named) if last is not None else None
+        focus = focused(self.nlu.understand, signals, named) if last is not None else None
         if last is not None and goes_on(
             self.knowledge, cleaned, understanding, signals, last, echo, focus, state.intent
         ):
@@ -172,13 +146,15 @@ class Core:
                 municipality = place_of_named(self.knowledge, last.intent, cleaned, municipality) or municipality
             state = state.naming(named, signals.home, once=True)
             if signals.detail is None:
-                return self._answer(state, self._asked(state, last, named), understanding, notes, municipality)
+                return self._answer(
+                    state, asked(self.knowledge, state, last, named), understanding, notes, municipality
+                )
             source = holder(self.knowledge, last, signals.detail, municipality)
             instead = source != last and source not in self.knowledge.related(last)  # the contact person's
             detailed = self._answer(
                 state, source.intent, understanding, notes, municipality, signals.detail, source, instead=instead
             )  # the conversation's topic stays: "who do I ask?" of a course, then "what about Sotkamo?"
-            return replace(detailed, state=replace(detailed.state, intent=self._asked(state, last, None)))
+            return replace(detailed, state=replace(detailed.state, intent=asked(self.knowledge, state, last, None)))
         state = state.naming(named, signals.home)
         if self._unsure(understanding):
             return self._interface(
@@ -196,7 +172,7 @@ class Core:
         place = named or there or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
         unplaced = not (place or state.municipality or names_an_entry(self.knowledge, understanding.intent, cleaned))
         likely = self.nlu.municipality_asked(understanding.intent, cleaned) if unplaced else None  # "women's group?"
-        state = replace(state, runner_up=self._runner_up(understanding))
+        state = replace(state, runner_up=runner_up(self.knowledge, understanding))
         return self._answer(state, understanding.intent, understanding, notes, place, likely=likely)
 
     def _place(
@@ -207,7 +183,7 @@ class Core:
         if state.pending_intent:
             return self._answer(state, state.pending_intent, u, notes, named)
         if last is not None and (not home or self.knowledge.depends_on_municipality(last.intent)):
-            return self._answer(state, self._asked(state, last, named), u, notes, named)
+            return self._answer(state, asked(self.knowledge, state, last, named), u, notes, named)
         return self._interface(state, "municipality_set", notes, municipality=named)
 
     def select(self, state: State, action: str) -> Reply:
@@ -227,41 +203,6 @@ class Core:
         if kind == TOPIC and value == EMERGENCY:
             return self._emergency(state, None)
         return self._interface(replace(state, language=language), "stale_button", [], fallback=True)
-
-    def _asked(self, state: State, last: Entry, named: str | None) -> str:
-        """The intent a follow-up of the ``last`` answer asks for: the conversation's (the service
-        point's, where a municipality's guidance entry answered for it; the course's, after its
-        contact person answered "who do I ask?"), or, for a municipality ``named`` when that answer
-        is the same everywhere, the runner-up of its question where the municipality has an entry
-        of its own ("وفي كوهمو؟" after how long integration lasts, ranked just before how long the
-        integration course is)."""
-        intent = state.intent or last.intent
-        if named and state.runner_up and not self.knowledge.depends_on_municipality(intent):
-            return state.runner_up if self.knowledge.own_entry(state.runner_up, named) else intent
-        return intent
-
-    def _runner_up(self, understanding: Understanding) -> str | None:
-        """The intent ranked second, when it is close behind (``RUNNER_UP_SHARE`` of the first's
-        confidence) and some entry answers it."""
-        top = understanding.confidence
-        return next(
-            (
-                intent
-                for intent, confidence in understanding.ranking[1:2]
-                if confidence >= RUNNER_UP_SHARE * top and self.knowledge.entries_for(intent)
-            ),
-            None,
-        )
-
-    def _focus(self, signals: Signals, named: str | None) -> Understanding | None:
-        """What is left of a short follow-up (naming a municipality or opening with a follow-up
-        phrase) without its names and opening, understood alone ("e em" of "e em Hyrynsalmi?",
-        "työ" of "entä työ Kuhmossa?"; nothing left names no topic); None for other messages."""
-        if signals.rest > BARE_LETTERS or not (named or signals.followup):
-            return None
-        if not any(char.isalpha() for char in signals.remainder):
-            return Understanding(language=None, ranking=((OUT_OF_SCOPE, 1.0),), municipality=None)
-        return self.nlu.understand(signals.remainder)
 
     def _unsure(self, understanding: Understanding) -> bool:
         return self.nlu.fallback.is_fallback(understanding.ranking)

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Mapping
 
 from .languages import FALLBACK_LANGUAGE
-from .project.conversation import plain
 from .project.knowledge import Entry, Knowledge
+from .project.phrases import plain
 from .project.translations import Translation
 
 #: Words are compared by their first this many letters, so that inflected forms meet ("secteurs",

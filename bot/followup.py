@@ -10,8 +10,10 @@ right after an answer and even when it names a municipality. The core asks; this
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
+from .dialogue import State
 from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
 from .project.conversation import Detail, Signals, names_another_topic
@@ -197,3 +199,46 @@ _DASHED = re.compile(r"\s[–-]\s")
 def _folded(text: str) -> str:
     """``text`` normalized without hyphens: people write "Kaikukortti" for "Kaiku-kortti"."""
     return normalize(text).replace("-", "")
+
+
+#: An intent ranked second with at least this share of the first's confidence is remembered: a
+#: follow-up naming a municipality may mean it (``asked``).
+RUNNER_UP_SHARE = 0.5
+
+
+def asked(knowledge: Knowledge, state: State, last: Entry, named: str | None) -> str:
+    """The intent a follow-up of the ``last`` answer asks for: the conversation's (the service
+    point's, where a municipality's guidance entry answered for it; the course's, after its
+    contact person answered "who do I ask?"), or, for a municipality ``named`` when that answer
+    is the same everywhere, the runner-up of its question where the municipality has an entry
+    of its own ("وفي كوهمو؟" after how long integration lasts, ranked just before how long the
+    integration course is)."""
+    intent = state.intent or last.intent
+    if named and state.runner_up and not knowledge.depends_on_municipality(intent):
+        return state.runner_up if knowledge.own_entry(state.runner_up, named) else intent
+    return intent
+
+
+def runner_up(knowledge: Knowledge, understanding: Understanding) -> str | None:
+    """The intent ranked second, when it is close behind (``RUNNER_UP_SHARE`` of the first's
+    confidence) and some entry answers it."""
+    top = understanding.confidence
+    return next(
+        (
+            intent
+            for intent, confidence in understanding.ranking[1:2]
+            if confidence >= RUNNER_UP_SHARE * top and knowledge.entries_for(intent)
+        ),
+        None,
+    )
+
+
+def focused(understand: Callable[[str], Understanding], signals: Signals, named: str | None) -> Understanding | None:
+    """What is left of a short follow-up (naming a municipality or opening with a follow-up
+    phrase) without its names and opening, understood alone ("e em" of "e em Hyrynsalmi?",
+    "työ" of "entä työ Kuhmossa?"; nothing left names no topic); None for other messages."""
+    if signals.rest > BARE_LETTERS or not (named or signals.followup):
+        return None
+    if not any(char.isalpha() for char in signals.remainder):
+        return Understanding(language=None, ranking=((OUT_OF_SCOPE, 1.0),), municipality=None)
+    return understand(signals.remainder)
