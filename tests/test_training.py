@@ -2,7 +2,8 @@
 
 On a small slice of intents/, to stay cheap: the same examples in any order, with any thread
 count, give the same model and the same rankings bit for bit; a one-example edit embeds only
-that example; vectors from the worker processes equal those computed in process.
+the new texts; the embedding model learns from the examples least alike; vectors from the worker
+processes equal those computed in process.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import numpy
 import pytest
 
-from bot.nlu.embedded import IntentClassifier
+from bot.nlu.embedded import IntentClassifier, _training_set
 from bot.nlu.vectors import MAX_QUERY_TOKENS, Embedder
 from bot.progress import Progress
 from bot.project.config import load_config
@@ -70,20 +71,47 @@ def test_the_same_examples_in_any_order_with_any_thread_count_train_the_same_mod
     assert [first.rank(q) for q in QUESTIONS] == [second.rank(q) for q in QUESTIONS]
 
 
-def test_a_one_example_edit_embeds_only_that_example(
+def embedded_texts(model: IntentClassifier, examples: list[Example]) -> set[str]:
+    """The texts whose vectors the embedding model learns from (config.yml: share)."""
+    pairs = _training_set(examples)
+    return {model.prepare(pairs[i][0]) for i in model.embedding_subset(examples)}
+
+
+def test_a_one_example_edit_embeds_only_new_texts(
     knowledge: Knowledge, examples: list[Example], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     model = classifier(knowledge, tmp_path, threads=1)
     model.load_or_train(examples, tmp_path)
-    distinct = len({model.prepare(e.text) for e in examples})
-    assert f"embedding example texts (once; cached afterwards): {distinct} texts ..." in capsys.readouterr().err
+    first = embedded_texts(model, examples)
+    assert len(first) < len({model.prepare(e.text) for e in examples}), "only a share of the examples"
+    assert f"embedding example texts (once; cached afterwards): {len(first)} texts ..." in capsys.readouterr().err
     edited = [*examples, Example("Missä on kielikahvila torstaina?", "language_cafe", "fi")]
     model.load_or_train(edited, tmp_path)
     err = capsys.readouterr().err
     assert "training the intent classifier on" in err
-    assert "embedding example texts (once; cached afterwards): 1 texts" in err
+    # The new example, and the few of its intent and language the choice now takes instead.
+    new = embedded_texts(model, edited) - first
+    assert 1 <= len(new) <= 3
+    assert f"embedding example texts (once; cached afterwards): {len(new)} texts" in err
     model.load_or_train(list(reversed(edited)), tmp_path)
     assert capsys.readouterr().err == "", "the same examples in another order load the cached model"
+
+
+def test_the_embedding_model_learns_from_the_examples_least_alike(knowledge: Knowledge, tmp_path: Path) -> None:
+    model = classifier(knowledge, tmp_path, threads=1)
+    assert model.embedding["share"] == 0.5
+    english = [
+        "where is the language cafe",
+        "where is the language cafe?",
+        "wher is the language cafe",
+        "is there a place to practise speaking finnish with people",
+    ]
+    examples = [Example(text, "language_cafe", "en") for text in english]
+    examples += [Example("kielikahvila", "language_cafe", "fi"), Example("hei", "greet", "fi")]
+    pairs = _training_set(examples)
+    chosen = {pairs[i][0] for i in model.embedding_subset(examples)}
+    assert chosen == {"where is the language cafe", english[3], "kielikahvila", "hei"}
+    assert model.embedding_subset(list(reversed(examples))) == model.embedding_subset(examples)
 
 
 def test_vectors_from_worker_processes_equal_those_computed_in_process(examples: list[Example], tmp_path: Path) -> None:

@@ -47,6 +47,19 @@ def _training_set(examples: Iterable[Example]) -> list[tuple[str, str]]:
     return sorted({(e.text, e.intent) for e in examples})
 
 
+def _spread(similarity: Any, count: int) -> list[int]:
+    """``count`` rows of the cosine ``similarity`` matrix, as different from each other as can
+    be: the most typical one (closest to all the others) first, then again and again the one
+    least like any already taken (farthest-point order; ties go to the first row)."""
+    taken = [int(similarity.sum(axis=1).argmax())]
+    closest = similarity[taken[0]].copy()
+    while len(taken) < count:
+        closest[taken] = numpy.inf
+        taken.append(int(closest.argmin()))
+        closest = numpy.maximum(closest, similarity[taken[-1]])
+    return taken
+
+
 @dataclass
 class _Models:
     """What training produces: the n-gram model, if configured the embedding model, and the
@@ -77,7 +90,7 @@ class IntentClassifier:
     featurizer_defaults: ClassVar[Mapping[str, Any]] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
     classifier_defaults: ClassVar[Mapping[str, Any]] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
     embedding_defaults: ClassVar[Mapping[str, Any]] = {
-        "enabled": True, "C": 30.0, "weight": 0.5, "threads": 1, "skip_above": 1.0,
+        "enabled": True, "C": 30.0, "weight": 0.5, "threads": 1, "skip_above": 1.0, "share": 1.0,
     }  # fmt: skip
 
     def __init__(
@@ -127,7 +140,8 @@ class IntentClassifier:
         max_iter = int(self.classifier["max_iter"])
         texts = [self.prepare(text) for text, _ in pairs]
         intents = [intent for _, intent in pairs]
-        vectors = self.embedder.embed_many(texts) if self.embedder else None
+        embedded = self.embedding_subset(examples) if self.embedder else []
+        vectors = self.embedder.embed_many([texts[i] for i in embedded]) if self.embedder else None
         note("fitting the classifiers ...")
         # Three independent fits, each single-threaded (so deterministic), two at a time: the
         # solvers spend most of their time in numpy and scipy, which release the GIL.
@@ -138,10 +152,42 @@ class IntentClassifier:
             ngrams = pool.submit(make_pipeline(vectorizer, regression).fit, texts, intents)
             embeddings = None
             if vectors is not None:
-                embeddings = LogisticRegression(C=float(self.embedding["C"]), max_iter=max_iter).fit(vectors, intents)
+                embedded_intents = [intents[i] for i in embedded]
+                embeddings = LogisticRegression(C=float(self.embedding["C"]), max_iter=max_iter).fit(
+                    vectors, embedded_intents
+                )
             self.models = _Models(ngrams.result(), embeddings, languages.result())
         self.models.ready_for_one_text()
         note(f"trained in {time.monotonic() - started:.1f} s")
+
+    def embedding_subset(self, examples: Sequence[Example]) -> list[int]:
+        """Which of the training pairs (``_training_set``) the embedding model learns from: the
+        share ``share`` of each intent's examples in each language that differ most from each
+        other (the char n-gram and language models learn from all of them).
+
+        Embedding is nearly all of a first start (1.2 ms a token a core), and many examples are
+        a typo or a word away from another of the same intent and language: those add little
+        to a model of sentence meanings. Chosen from the texts alone (no vectors), in sorted
+        order, so the same examples always choose the same subset.
+        """
+        pairs = _training_set(examples)
+        share = float(self.embedding["share"])
+        if share >= 1.0:
+            return list(range(len(pairs)))
+        languages: dict[tuple[str, str], str] = {}
+        for e in examples:  # a text written alike in two languages goes with the first of them
+            languages[(e.text, e.intent)] = min(languages.get((e.text, e.intent), e.language), e.language)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for index, pair in enumerate(pairs):
+            groups.setdefault((pair[1], languages[pair]), []).append(index)
+        texts = [self.prepare(text) for text, _ in pairs]
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=2)
+        grams = vectorizer.fit_transform(texts)
+        chosen = []
+        for group in groups.values():
+            similarity = (grams[group] @ grams[group].T).toarray()
+            chosen += [group[i] for i in _spread(similarity, max(1, round(share * len(group))))]
+        return sorted(chosen)
 
     def _train_languages(self, examples: Sequence[Example]) -> Pipeline:
         """Which language a Latin-script text is in, learnt from the examples (naive Bayes: a
