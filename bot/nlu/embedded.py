@@ -152,20 +152,21 @@ class IntentClassifier:
             # Newton-CG: about 9 iterations where lbfgs needs 80, the same held-out accuracy.
             regression = LogisticRegression(C=float(self.classifier["C"]), max_iter=max_iter, solver="newton-cg")
             ngrams = pool.submit(make_pipeline(vectorizer, regression).fit, texts, intents)
-            embeddings = None
-            if not self.embedder:
-                note("fitting the classifiers ...")
-            else:
-                embedded = self.embedding_subset(examples)
-                vectors = self.embedder.embed_many([texts[i] for i in embedded])
-                note("fitting the classifiers ...")
-                embedded_intents = [intents[i] for i in embedded]
-                embeddings = LogisticRegression(C=float(self.embedding["C"]), max_iter=max_iter).fit(
-                    vectors, embedded_intents
-                )
+            embeddings = self._train_embeddings(examples, texts, intents) if self.embedder else None
+            note("fitting the classifiers ...")
             self.models = _Models(ngrams.result(), embeddings, languages.result())
         self.models.ready_for_one_text()
         note(f"trained in {time.monotonic() - started:.1f} s")
+
+    def _train_embeddings(
+        self, examples: Sequence[Example], texts: list[str], intents: list[str]
+    ) -> LogisticRegression:
+        """The embedding model, fitted on the vectors of ``embedding_subset`` of the prepared ``texts``."""
+        assert self.embedder is not None
+        embedded = self.embedding_subset(examples)
+        vectors = self.embedder.embed_many([texts[i] for i in embedded])
+        regression = LogisticRegression(C=float(self.embedding["C"]), max_iter=int(self.classifier["max_iter"]))
+        return regression.fit(vectors, [intents[i] for i in embedded])
 
     def embedding_subset(self, examples: Sequence[Example]) -> list[int]:
         """Which of the training pairs (``_training_set``) the embedding model learns from: the

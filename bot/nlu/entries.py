@@ -26,7 +26,6 @@ the intent ranking skipped its embedding.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -34,6 +33,7 @@ import numpy
 
 from ..languages import FALLBACK_LANGUAGE
 from ..project.knowledge import Entry, Knowledge
+from .sentences import sentences as split_sentences
 from .vectors import Embedder
 
 #: How much closer (cosine, centred) a municipality's entry must be than every other entry of the
@@ -47,8 +47,6 @@ MARGIN = 0.065
 #: does not count for that municipality. From 0.88 to 0.92 the choices are the same (0.86: 2 more
 #: held-out questions lost; without it, 1 more lost and 3 fewer right in set 2).
 SHARED = 0.88
-#: Sentence ends and line breaks; list bullets are stripped after the split.
-_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 class Chooser(Protocol):
@@ -60,8 +58,8 @@ class Chooser(Protocol):
 
 
 def sentences(entry: Entry) -> list[str]:
-    """The sentences of ``entry``'s English text, without list bullets."""
-    found = (part.strip().lstrip("-•").strip() for part in _SENTENCES.split(entry.text[FALLBACK_LANGUAGE]))
+    """The sentences of ``entry``'s English text (split as a message is), without list bullets."""
+    found = (part.lstrip("-•").strip() for part in split_sentences(entry.text[FALLBACK_LANGUAGE]))
     return [sentence for sentence in found if sentence]
 
 

