@@ -48,6 +48,14 @@ def finnish_or_spanish(text: str) -> tuple[str, float, float]:
     return ("fi", 0.9, 0.01) if set(text) & set("äöy") else ("es", 0.9, 0.01)
 
 
+def test_short_english_is_english_when_cld2_and_the_examples_model_agree(core: Core) -> None:
+    # lingua alone reads "tell me a joke" as Finnish; CLD2 is sure it is English.
+    unsure_english = with_domain(core, lambda text: ("en", 0.12, 0.11))
+    assert unsure_english.detect("tell me a joke") == "en"
+    unsure_spanish = with_domain(core, lambda text: ("es", 0.12, 0.11))
+    assert unsure_spanish.detect("tell me a joke") != "es"
+
+
 def test_finnish_terms_inside_another_language_do_not_make_it_finnish(core: Core) -> None:
     detector = with_domain(core, finnish_or_spanish)
     assert detector.detect("¿Quién organiza el työssäoppiminen para los estudiantes?") == "es"

@@ -216,7 +216,8 @@ class LanguageDetector:
     def _latin(self, text: str) -> str | None:
         """CLD2 for Kinyarwanda and for languages outside the 18; then the examples' model when
         it is sure, or leads by ``domain_lead`` (it knows how people here write, romanized Arabic
-        or Russian too); then lingua, which tells short Latin texts apart best; unsure of all: None."""
+        or Russian too), or CLD2 reliably agrees with it; then lingua, which tells short Latin texts
+        apart best; unsure of all: None."""
         try:
             reliable, _, details = pycld2.detect(text, bestEffort=True)
         except pycld2.error:
@@ -237,6 +238,8 @@ class LanguageDetector:
         leading = confidence >= max(self.domain_confidence / 2, self.domain_lead * runner_up)
         if sure or (leading and language in _LATIN_SCRIPT):
             return language
+        if reliable and cld2 == language and language in _LATIN_SCRIPT:
+            return language  # two readers agree: lingua alone takes "tell me a joke" for Finnish
         confidences = self._lingua.compute_language_confidence_values(text)
         best = confidences[0] if confidences else None
         if best is not None and best.value >= 0.5:
