@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m benchmarks.understanding --split dev   (tune on this half)
      .venv/bin/python -m benchmarks.understanding --split test  (report only; never tune on it)
-`--set 1`, `--set 2` or `--set 3` runs one of the independent sets alone (default: all three).
+`--set 1` ... `--set 4` runs one of the independent sets alone (default: all four).
 
 Every single question is asked in a fresh conversation; every conversation runs turn by turn
 through one State. Printed per language, per kind and overall:
@@ -45,11 +45,13 @@ from tests.heldout import load_heldout
 
 FOLDER = Path(__file__).resolve().parent.parent / "tests" / "understanding"
 #: The independent sets, each written by helpers who had never seen intents/: (single-question
-#: files, conversation files). Set 1 came in session 2, set 2 in session 4, set 3 in session 5.
+#: files, conversation files). Set 1 came in session 2, set 2 in session 4, set 3 in session 5,
+#: set 4 in session 6.
 SETS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "1": (("singles_A.jsonl", "singles_B.jsonl"), ("conversations.jsonl",)),
     "2": (("singles_C.jsonl",), ("conversations_2.jsonl",)),
     "3": (("singles_D.jsonl",), ("conversations_3.jsonl",)),
+    "4": (("singles_E.jsonl",), ("conversations_4.jsonl",)),
 }
 MEASURES = ("right", "oos-fb", "in-fb", "place", "lang")
 
