@@ -81,6 +81,8 @@ def stem(name: str, aliases: Iterable[str]) -> str:
 
 #: The keys of the letters glued before a name in Arabic script: ب, ل (and ال), و, ف, ك.
 _ARABIC_CLITICS = frozenset("blvfk")
+#: Words people glue before a name though they are written apart: Persian "در" ("درکایانی").
+_ARABIC_GLUED = frozenset({"dr"})
 #: ʿayn, which anyascii writes as a backtick (dropped by ``key``), is a consonant: kept as "x"
 #: ("الأسبوع", "the week", is not "إسبو", Espoo).
 _AYN = str.maketrans({"\u0639": "x"})
@@ -202,7 +204,8 @@ class Places:
         word_key = _arabic_key(word) if script == "arabic" else key(word)
         skips = range(MAX_PREFIX + 1) if script in ("arabic", "other") else range(1)
         for skip in skips:
-            if script == "arabic" and not set(word_key[:skip]) <= _ARABIC_CLITICS:
+            glued = word_key[:skip]
+            if script == "arabic" and not (set(glued) <= _ARABIC_CLITICS or glued in _ARABIC_GLUED):
                 continue  # "ايفنت" (event) is not "فانتا" (Vantaa) behind a clitic
             rest = word_key[skip:]
             for form, name, allowed in self._keys[script]:
@@ -246,9 +249,9 @@ class Places:
         if not names:
             names = {
                 name
-                for form, name, _ in self._keys["nospace"]
+                for form, name, allowed in self._keys["nospace"]
                 if len(form) >= ONE_EDIT
-                and len(form) <= len(run_key)
+                and len(form) - allowed <= len(run_key)  # "ฮูรึนซัลมิ" is two letters short of its form
                 and fuzz.partial_ratio(form, run_key, score_cutoff=MIN_SCORE)
             }
         return names.pop() if len(names) == 1 else None
