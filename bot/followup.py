@@ -91,7 +91,9 @@ def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
     return tells(detail, last) or any(shows(detail, entry) for entry in entries) or related
 
 
-def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None = None) -> Entry:
+def holder(
+    knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None = None
+) -> tuple[Entry, bool]:
     """The entry that answers ``detail`` of the ``last`` answer: the last one when it shows the
     detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
     ``from_related``, a related entry that does, one showing it first, then one of the same
@@ -99,9 +101,20 @@ def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipalit
     entry, whose gaps say its e-mail address is not known); else the entry of the detail's
     ``otherwise`` intent for ``municipality`` when it shows it ("her e-mail?" after what quota
     refugees get: the contact person's; for a detail asked ``unless_named`` only when the last
-    answer names nobody: "who organises it?" of the Red Cross café is the café's); else the last one."""
-    if detail is None or tells(detail, last):
+    answer names nobody: "who organises it?" of the Red Cross café is the café's); else the last one.
+    When the gaps of the last answer say the sources lack it, the entry about a place or service
+    it names (its title names it) answers if it shows or lacks it too: "when is it open?" of where
+    Kajaani's guidance is given, which names Kajaani Info, is the Kajaani Info entry's. With it, whether
+    that entry answers instead of the last one (``stands_in``)."""
+    source = _holder(knowledge, last, detail, municipality)
+    return source, stands_in(knowledge, last, source)
+
+
+def _holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None) -> Entry:
+    if detail is None or shows(detail, last):
         return last
+    if detail.lacked_by(last.gaps):
+        return next((entry for entry in about_named(knowledge, last) if tells(detail, entry)), last)
     related = sorted(
         knowledge.related(last), key=lambda entry: (not shows(detail, entry), entry.municipality != last.municipality)
     )
@@ -109,6 +122,32 @@ def holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipalit
     named = detail.unless_named and not nameless(knowledge, last)
     other = knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and not named else None
     return found or (other if other is not None and shows(detail, other) else last)
+
+
+def about_named(knowledge: Knowledge, last: Entry) -> tuple[Entry, ...]:
+    """The other entries, for the municipality of the ``last`` answer or the whole region, whose
+    title names a place, service or project the last answer names ("Kajaani Info")."""
+    names = [
+        normalize(fact) for fact in last.facts if fact in knowledge.proper_names and fact not in _places(knowledge)
+    ]
+    return tuple(
+        entry
+        for entry in knowledge.entries
+        if entry != last
+        and entry.municipality in (last.municipality, None)
+        and any(name in normalize(title) for title in entry.title.values() for name in names)
+    )
+
+
+def stands_in(knowledge: Knowledge, last: Entry, source: Entry) -> bool:
+    """Tell whether ``source``, answering a detail of the ``last`` answer, answers instead of it:
+    neither the last answer nor a related entry, nor the entry about what it names (the contact
+    person's, when the answer names nobody), so the answer first says the last one lacks it."""
+    return source != last and source not in knowledge.related(last) and source not in about_named(knowledge, last)
+
+
+def _places(knowledge: Knowledge) -> set[str]:
+    return {municipality.name for municipality in knowledge.municipalities}
 
 
 def nameless(knowledge: Knowledge, entry: Entry) -> bool:

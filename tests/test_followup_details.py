@@ -1,0 +1,46 @@
+"""Which entry answers a detail asked of the last answer (bot/followup.py's ``holder``), with
+scripted rankings: each turn's ranking is fixed, so these test the dialogue's rules, not where a
+trained model puts a borderline message."""
+
+from __future__ import annotations
+
+from bot.core import Core
+from bot.names import GREET, OUT_OF_SCOPE
+from tests.test_followup import scripted, talk
+
+GUIDANCE = (("low_threshold_guidance", 0.9), ("service_point", 0.05))
+
+
+def test_a_detail_the_answer_lacks_comes_from_the_entry_about_the_place_it_names(core: Core) -> None:
+    """Where Kajaani's guidance is given names Kajaani Info, and its gaps say the sources lack its
+    opening hours and phone number: "when is it open?" gets the Kajaani Info entry's hours, and
+    "phone number?" its text, saying the number is not given."""
+    bot = scripted(
+        core,
+        {
+            "advice": GUIDANCE,
+            "open": ((OUT_OF_SCOPE, 0.3), ("integration_training", 0.1)),
+            "phone": ((OUT_OF_SCOPE, 0.3), ("coordinator_contact", 0.2)),
+        },
+    )
+    first, hours = talk(bot, ["Where do I get advice in Kajaani?", "when is it open?"])
+    assert (first.topic, hours.topic) == ("low_threshold_guidance_kajaani", "service_point")
+    assert "9-12" in hours.text
+    assert "do not give the date or time" not in hours.text, "the entry about it gives the hours"
+    _, phone = talk(bot, ["Where do I get advice in Kajaani?", "what is the phone number?"])
+    assert phone.topic == "service_point"
+    assert "do not give a phone number" in phone.text
+
+
+def test_opening_hours_the_sources_lack_say_nothing_of_how_long_something_lasts(core: Core) -> None:
+    """ "Opening hours ... not in the sources" is no gap of a duration: "how long does it take?" after
+    the guidance is a question of its own when the ranking is sure of it."""
+    bot = scripted(
+        core,
+        {
+            "advice": GUIDANCE,
+            "take": (("client_duration", 0.6), (GREET, 0.05)),
+        },
+    )
+    _, duration = talk(bot, ["Where do I get advice in Kajaani?", "how long does it take?"])
+    assert duration.topic == "client_duration"
