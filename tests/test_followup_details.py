@@ -44,3 +44,24 @@ def test_opening_hours_the_sources_lack_say_nothing_of_how_long_something_lasts(
     )
     _, duration = talk(bot, ["Where do I get advice in Kajaani?", "how long does it take?"])
     assert duration.topic == "client_duration"
+
+
+def test_a_social_media_account_comes_from_the_entry_naming_it(core: Core) -> None:
+    """ "do they have Instagram?" after what the council is: the council's contact entry, related
+    to it, names the Foreigners in Kajaani Instagram account; after the Talk to a stranger day,
+    the events overview, from the same section of the council's plan, names it."""
+    bot = scripted(
+        core,
+        {
+            "council": (("council_info", 0.9), ("council_contact", 0.05)),
+            "stranger": (("event_talk_to_stranger", 0.9), ("events", 0.05)),
+            "instagram": ((OUT_OF_SCOPE, 0.2), ("leisure_culture", 0.1)),
+        },
+    )
+    _, account = talk(bot, ["What is the immigrant council?", "do they have an instagram?"])
+    assert account.topic == "council_contact"
+    assert "Instagram" in account.text
+    assert "Kotona Kajaanissa" in account.text
+    assert "web page" not in account.text, "only the lines naming the account"
+    _, campaign = talk(bot, ["When was the Talk to a stranger day?", "where do I find the instagram for foreigners?"])
+    assert campaign.topic == "events"

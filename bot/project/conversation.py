@@ -41,7 +41,14 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "price": re.compile(r"\d+(?:[,.]\d+)?\s?(?:€|euroa?\b)|\bmaksu(?:ton|ttom)", re.IGNORECASE),
     # How to sign up is told in words, never by one fact: the whole entry answers.
     "none": re.compile(r"(?!)"),
+    # A social media channel is named in words ("the Foreigners in Kajaani Instagram account"):
+    # read in the lines themselves, not in their facts (LINE_SHAPES).
+    "social": re.compile(
+        r"\b(?:instagram|facebook|tiktok|whatsapp|youtube)|\bsome(?:ssa|postau|kanav)|social media", re.I
+    ),
 }
+#: Shapes read in an entry's lines rather than in its facts.
+LINE_SHAPES = frozenset({"social"})
 #: A word of a message's remainder (punctuation weighs in a ranking of a few letters: "e em ?").
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # Chinese characters are words: each weighs as much as a few Latin letters.
@@ -75,7 +82,10 @@ class Detail:
         return any(self.gaps.search(plain(gap)) for gap in gaps)
 
     def lines(self, text: str, facts: Iterable[str]) -> list[str]:
-        """The lines of ``text`` that show this detail: those holding a fact of its shape."""
+        """The lines of ``text`` that show this detail: those holding a fact of its shape (or, for
+        a shape of ``LINE_SHAPES``, matching it)."""
+        if self.shape in LINE_SHAPES:
+            return [line for line in text.splitlines() if SHAPES[self.shape].search(line)]
         shown = [fact for fact in facts if SHAPES[self.shape].search(fact)]
         return [line for line in text.splitlines() if any(fact in line for fact in shown)]
 
