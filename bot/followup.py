@@ -36,6 +36,9 @@ ECHO_LETTERS = 45
 #: answer in that language ("can you tell me that in Russian?", "Voisitko kertoa saman suomeksi,
 #: en ymmärrä englantia hyvin?": people say why they ask).
 REQUEST_LETTERS = 60
+#: A ranking at least this sure, though not sure enough to name a topic of its own
+#: (``VAGUE_BELOW``), names the topic of a detail the last answer's topic does not hold.
+RANKED_FOR_A_DETAIL = 0.25
 #: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
 _SMALL_TALK = frozenset({GREET, THANKS})
 
@@ -179,16 +182,31 @@ def goes_on(
     its details, in another language, a few unsure words, or a few words taking up one of the last
     answer's own, ``echo``: "whats the theme?") rather than a new question; ``focus``: what is left
     of a short follow-up without its names and opening, understood alone (``own_topic``);
-    ``topic``: the conversation's intent (``topical``)."""
+    ``topic``: the conversation's intent (``topical``). A detail its topic does not hold and the
+    ranked intent's entries show is a new question (``detail_elsewhere``)."""
     if names_another_topic(knowledge, text, last.intent):
         return False
     if signals.language or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
         return True
+    if detail_elsewhere(knowledge, understanding, signals, last):
+        return False
     if understanding.municipality or signals.detail or signals.followup:
         return not own_topic(understanding, signals, last, focus, topic)
     vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
     echoed = echo and understanding.intent != THANKS and not topical(understanding, last, topic)
     return (signals.rest <= VAGUE_LETTERS and (vague or echoed)) or (signals.rest <= ECHO_LETTERS and vague and echo)
+
+
+def detail_elsewhere(knowledge: Knowledge, understanding: Understanding, signals: Signals, last: Entry) -> bool:
+    """Tell whether the message asks for a detail the last answer's topic does not hold (``knows``)
+    and an entry of the intent it is ranked for (``RANKED_FOR_A_DETAIL``), another, shows it:
+    "what is the Instagram account of the foreigners in Kajaani?" after the welcome event asks
+    how to reach the council, whose contact entry names the account."""
+    intent, detail = understanding.intent, signals.detail
+    if detail is None or intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, OTHER_AUTHORITY, last.intent):
+        return False
+    sure = understanding.confidence >= RANKED_FOR_A_DETAIL
+    return sure and not knows(knowledge, last, signals) and any(shows(detail, e) for e in knowledge.entries_for(intent))
 
 
 def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, unsure: bool) -> bool:

@@ -65,3 +65,29 @@ def test_a_social_media_account_comes_from_the_entry_naming_it(core: Core) -> No
     assert "web page" not in account.text, "only the lines naming the account"
     _, campaign = talk(bot, ["When was the Talk to a stranger day?", "where do I find the instagram for foreigners?"])
     assert campaign.topic == "events"
+
+
+def test_a_latin_word_glued_to_chinese_is_a_word_of_its_own(core: Core) -> None:
+    """Chinese writes no spaces: "的Instagram账号" still names Instagram, "Kajaani的" Kajaani's."""
+    signals = core.steering.read("外国人的Instagram账号叫什么?", core.knowledge.without_municipalities)
+    assert signals.detail is not None
+    assert signals.detail.name == "social"
+    assert core.steering.read("我想要email地址", core.knowledge.without_municipalities).detail is not None
+
+
+def test_a_detail_the_topic_lacks_and_the_ranked_intent_shows_is_a_new_question(core: Core) -> None:
+    """After the welcome event, which names no social media account, a question about the
+    foreigners' Instagram account ranked, however unsure, for how to reach the council gets the
+    council's contact entry; ranked too unsure of it, the welcome event again."""
+    bot = scripted(
+        core,
+        {
+            "welcome": (("event_welcome", 0.9), ("events", 0.05)),
+            "account": (("council_contact", 0.3), ("leisure_culture", 0.1)),
+            "profile": (("council_contact", 0.2), ("leisure_culture", 0.1)),
+        },
+    )
+    _, account = talk(bot, ["When is the welcome event?", "what is the instagram account of the foreigners?"])
+    assert account.topic == "council_contact"
+    _, unsure = talk(bot, ["When is the welcome event?", "what is the instagram profile of the foreigners?"])
+    assert unsure.topic == "event_welcome"

@@ -19,6 +19,9 @@ from .places import normalize
 # phrases are matched as substrings; Arabic script glues particles to words ("وفي").
 _NO_WORD_BOUNDARY = re.compile(r"[\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+#: A letter of a script written with spaces: a Latin or Cyrillic word glued to Thai or Chinese
+#: ("的Instagram账号", "Kajaani的咨询点") still starts and ends there.
+_SPACED_LETTER = r"[^\W\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]"
 #: Where a word starts in Arabic script: after no letter, or after a particle glued to the word
 #: (و "and", ب, ل, ف, the article ال and their combinations).
 _GLUED = ("و", "ب", "ل", "ف", "ال", "وال", "بال", "فال", "لل")
@@ -75,7 +78,8 @@ def phrase_pattern(phrases: Iterable[str], whole_words: bool = True, to_word_end
     and Cyrillic phrases match at word boundaries (with ``whole_words`` false only at the start, so
     a stem matches its inflected forms; a phrase of up to ``STEM_LETTERS`` letters is a whole word:
     Vietnamese "ai" is no stem of "aikuinen"); Arabic-script phrases match at the start of a word
-    or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere. With
+    or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere, and a Latin word
+    glued to them is a word of its own ("的Instagram"). With
     ``to_word_end`` a stem's match takes in the rest of its word ("sähköpostinsa", "بريدها")."""
     alternatives = []
     for phrase in sorted({phrase for phrase in phrases if phrase.strip()}, key=len, reverse=True):
@@ -87,7 +91,10 @@ def phrase_pattern(phrases: Iterable[str], whole_words: bool = True, to_word_end
             alternatives.append(f"(?:{escaped})")
         else:
             whole = whole_words or len(phrase) <= STEM_LETTERS
-            alternatives.append(rf"(?<!\w)(?:{escaped})" + (r"(?!\w)" if whole else tail))
+            latin_tail = rf"{_SPACED_LETTER}*" if tail else ""
+            alternatives.append(
+                rf"(?<!{_SPACED_LETTER})(?:{escaped})" + (rf"(?!{_SPACED_LETTER})" if whole else latin_tail)
+            )
     return re.compile("|".join(alternatives) or r"(?!)")
 
 
