@@ -149,7 +149,7 @@ class Core:
                 return self._answer(
                     state, asked(self.knowledge, state, last, named), understanding, notes, municipality
                 )
-            source, instead = holder(self.knowledge, last, signals.detail, municipality)  # the contact person's
+            source, instead = holder(self.knowledge, last, signals.detail, municipality, understanding)
             detailed = self._answer(
                 state, source.intent, understanding, notes, municipality, signals.detail, source, instead=instead
             )  # the conversation's topic stays: "who do I ask?" of a course, then "what about Sotkamo?"

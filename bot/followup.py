@@ -95,7 +95,11 @@ def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
 
 
 def holder(
-    knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None = None
+    knowledge: Knowledge,
+    last: Entry,
+    detail: Detail | None,
+    municipality: str | None = None,
+    ranked: Understanding | None = None,
 ) -> tuple[Entry, bool]:
     """The entry that answers ``detail`` of the ``last`` answer: the last one when it shows the
     detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
@@ -107,15 +111,24 @@ def holder(
     answer names nobody: "who organises it?" of the Red Cross café is the café's); else the last one.
     When the gaps of the last answer say the sources lack it, the entry about a place or service
     it names (its title names it) answers if it shows or lacks it too: "when is it open?" of where
-    Kajaani's guidance is given, which names Kajaani Info, is the Kajaani Info entry's. With it, whether
-    that entry answers instead of the last one (``stands_in``)."""
-    source = _holder(knowledge, last, detail, municipality)
-    return source, stands_in(knowledge, last, source)
+    Kajaani's guidance is given, which names Kajaani Info, is the Kajaani Info entry's. When the
+    last answer shows the detail with a fact that the entry of its municipality for the intent
+    the message is ``ranked`` for (``RANKED_FOR_A_DETAIL``) shows too, that entry answers: "her
+    e-mail?" of Suomussalmi's guidance, naming its contact person, is the contact person's. With
+    it, whether that entry answers instead of the last one (``stands_in``)."""
+    source = _holder(knowledge, last, detail, municipality, ranked)
+    return source, stands_in(knowledge, last, source) and not (detail and _shared(detail, last, source))
 
 
-def _holder(knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None) -> Entry:
-    if detail is None or shows(detail, last):
+def _holder(
+    knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None, ranked: Understanding | None
+) -> Entry:
+    if detail is None:
         return last
+    if shows(detail, last):  # the contact person's own entry, when the last answer names them
+        sure = ranked is not None and ranked.confidence >= RANKED_FOR_A_DETAIL
+        own = knowledge.entry_for(ranked.intent, last.municipality) if sure and ranked else None
+        return own if own is not None and _shared(detail, last, own) else last
     if detail.lacked_by(last.gaps):
         return next((entry for entry in about_named(knowledge, last) if tells(detail, entry)), last)
     related = sorted(
@@ -147,6 +160,11 @@ def stands_in(knowledge: Knowledge, last: Entry, source: Entry) -> bool:
     neither the last answer nor a related entry, nor the entry about what it names (the contact
     person's, when the answer names nobody), so the answer first says the last one lacks it."""
     return source != last and source not in knowledge.related(last) and source not in about_named(knowledge, last)
+
+
+def _shared(detail: Detail, last: Entry, other: Entry) -> bool:
+    """Tell whether ``other`` shows ``detail`` with a fact the ``last`` answer holds too (the same e-mail)."""
+    return any(detail.lines(text, set(last.facts) & set(other.facts)) for text in other.text.values())
 
 
 def _places(knowledge: Knowledge) -> set[str]:

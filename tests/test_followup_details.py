@@ -91,3 +91,24 @@ def test_a_detail_the_topic_lacks_and_the_ranked_intent_shows_is_a_new_question(
     assert account.topic == "council_contact"
     _, unsure = talk(bot, ["When is the welcome event?", "what is the instagram profile of the foreigners?"])
     assert unsure.topic == "event_welcome"
+
+
+def test_a_detail_of_the_person_an_answer_names_is_the_persons_own_entry_when_ranked_for_it(core: Core) -> None:
+    """Suomussalmi's guidance names its contact person with her e-mail: "whats her email" ranked
+    for the contact person gets her own entry (without saying the guidance lacks it); ranked for
+    nothing of the kind, the guidance's line with the e-mail."""
+    bot = scripted(
+        core,
+        {
+            "advice": GUIDANCE,
+            "her": (("coordinator_contact", 0.59), (OUT_OF_SCOPE, 0.16)),
+            "his": ((OUT_OF_SCOPE, 0.6), ("coordinator_contact", 0.1)),
+        },
+    )
+    first, email = talk(bot, ["Where do I get advice in Suomussalmi?", "whats her email"])
+    assert (first.topic, email.topic) == ("low_threshold_guidance_suomussalmi", "coordinator_contact_suomussalmi")
+    assert "tytti.matero@suomussalmi.fi" in email.text
+    assert core.texts.get("detail_missing_email", "en") not in email.text
+    _, lines = talk(bot, ["Where do I get advice in Suomussalmi?", "and his email"])
+    assert lines.topic == "low_threshold_guidance_suomussalmi"
+    assert "tytti.matero@suomussalmi.fi" in lines.text
