@@ -82,6 +82,13 @@ def test_two_municipalities_name_none_and_without_cuts_each_word() -> None:
     assert PLACES.without("Muutin Kuhmosta sotkamoon.").split() == ["muutin", "."]
 
 
+def test_without_cuts_a_listed_form_out_of_a_run_of_chinese_or_thai() -> None:
+    """Chinese and Thai write no spaces: the name's listed form is cut out of the run, the rest stays."""
+    places = Places([("Suomussalmi", ["苏奥穆斯萨尔米", "ซูโอมุสซัลมิ"])])
+    assert places.without("那苏奥穆斯萨尔米呢?").split() == ["那", "呢?"]
+    assert places.without("แล้วที่ซูโอมุสซัลมิล่ะ").split() == ["แล้วที่", "ล่ะ"]
+
+
 def test_a_matcher_built_from_other_data_knows_only_its_names() -> None:
     places = Places([("Oulu", ["Oulussa", "Uleåborg"])])
     assert places.municipality("asun Oulussa") == "Oulu"

@@ -191,13 +191,23 @@ class Places:
         return names.pop() if len(names) == 1 else None
 
     def without(self, text: str) -> str:
-        """The folded ``text`` with the words naming a municipality cut out (not in Thai or
-        Chinese, whose "words" are whole phrases)."""
+        """The folded ``text`` with the words naming a municipality cut out; in Thai or Chinese,
+        whose "words" are whole phrases, the listed forms standing in them ("那苏奥穆斯萨尔米呢")."""
         folded = normalize(text)
         for item in sorted(self.find(text), key=lambda item: item.start, reverse=True):
-            if _script(folded[item.start : item.end]) != "nospace":
-                folded = folded[: item.start] + " " + folded[item.end :]
+            run = folded[item.start : item.end]
+            kept = self._nospace_forms[item.municipality].sub(" ", run) if _script(run) == "nospace" else " "
+            folded = folded[: item.start] + kept + folded[item.end :]
         return folded
+
+    @cached_property
+    def _nospace_forms(self) -> dict[str, re.Pattern[str]]:
+        """Each municipality's listed forms written in Thai or Chinese, longest first."""
+        patterns = {}
+        for name, aliases in self.municipalities:
+            forms = sorted({normalize(form) for form in aliases if _script(form) == "nospace"}, key=len, reverse=True)
+            patterns[name] = re.compile("|".join(map(re.escape, forms)) or r"(?!)")
+        return patterns
 
     def _match(self, word: str, script: str) -> str | None:
         """The municipality whose name, stem or form the word begins with, give or take an edit."""
