@@ -23,6 +23,7 @@ from .followup import (
     BARE_LETTERS,
     asked,
     asks,
+    before_remark,
     focused,
     goes_on,
     holder,
@@ -106,8 +107,8 @@ class Core:
             cleaned = cleaned[:MAX_CHARS]
             notes.append("long_message")
         switch = self.steering.switch(cleaned)  # "sorry, English is easier: where is ...?"
-        if switch is not None:
-            cleaned = switch.question
+        cleaned = switch.question if switch else cleaned
+        cleaned = before_remark(self.knowledge, self.steering, cleaned) if state.topic else cleaned  # "...? my home"
         understanding = self.nlu.understand(cleaned)
         last = self.knowledge.entry(state.topic) if state.topic else None
         signals = with_request(self.steering.read(cleaned, self.knowledge.without_municipalities), understanding, last)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from .dialogue import State
 from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
-from .project.conversation import Detail, Signals, names_another_topic
+from .project.conversation import Detail, Signals, Steering, letters, names_another_topic
 from .project.knowledge import Entry, Knowledge
 from .project.places import normalize
 
@@ -225,6 +225,26 @@ def detail_elsewhere(knowledge: Knowledge, understanding: Understanding, signals
         return False
     sure = understanding.confidence >= RANKED_FOR_A_DETAIL
     return sure and not knows(knowledge, last, signals) and any(shows(detail, e) for e in knowledge.entries_for(intent))
+
+
+#: Where a question ends: "e a Hyrynsalmi? lavoro lì" asks its first clause.
+_QUESTION_END = re.compile(r"[?？؟]")
+#: Up to this many letters, what follows a question and asks nothing is a remark on it.
+REMARK_LETTERS = 20
+
+
+def before_remark(knowledge: Knowledge, steering: Steering, text: str) -> str:
+    """The question ``text`` opens with when it asks only for a place (names a municipality and at
+    most ``BARE_LETTERS`` letters more) and what follows is a short remark asking nothing (no
+    question mark): "e a Hyrynsalmi? lavoro lì" (I work there), "سوموسالمی چی؟ خواهرم اونجاست"
+    (my sister is there); else ``text``."""
+    end = _QUESTION_END.search(text)
+    remark = text[end.end() :] if end else ""
+    if end is None or not letters(remark) or letters(remark) > REMARK_LETTERS or _QUESTION_END.search(remark):
+        return text
+    question = text[: end.end()]
+    bare = steering.read(question, knowledge.without_municipalities).rest <= BARE_LETTERS
+    return question if bare and knowledge.places.municipality(question) else text
 
 
 def asks(knowledge: Knowledge, understanding: Understanding, signals: Signals, unsure: bool) -> bool:

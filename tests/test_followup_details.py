@@ -112,3 +112,21 @@ def test_a_detail_of_the_person_an_answer_names_is_the_persons_own_entry_when_ra
     _, lines = talk(bot, ["Where do I get advice in Suomussalmi?", "and his email"])
     assert lines.topic == "low_threshold_guidance_suomussalmi"
     assert "tytti.matero@suomussalmi.fi" in lines.text
+
+
+def test_a_short_remark_after_a_follow_up_by_place_is_no_question_of_its_own(core: Core) -> None:
+    """ "e a Hyrynsalmi? lavoro lì" (I work there) asks for Hyrynsalmi's contact person, whatever
+    the remark's "work" ranks for; a second question after it ("...? is there work?") is asked."""
+    bot = scripted(
+        core,
+        {
+            "contact": (("coordinator_contact", 0.9), ("human_contact", 0.05)),
+            "work": (("work_employment", 0.7), (GREET, 0.09)),
+            "lavoro": (("work_employment", 0.7), (GREET, 0.09)),
+            "hyrynsalmi": ((GREET, 0.3), (OUT_OF_SCOPE, 0.2)),
+        },
+    )
+    _, there = talk(bot, ["Who is the contact person in Puolanka?", "e a Hyrynsalmi? lavoro lì"])
+    assert there.topic == "coordinator_contact_hyrynsalmi"
+    _, asked = talk(bot, ["Who is the contact person in Puolanka?", "and in Hyrynsalmi? is there work?"])
+    assert asked.intent == "work_employment"

@@ -154,8 +154,8 @@ class Steering:
         """What ``text`` does; ``without_names`` takes municipality names out of normalized text."""
         folded = normalize(text)
         short = self.acknowledgements.removed(folded)
-        acknowledgement = plain(folded) != short and not _letters(short)
-        decline = self.declines.found(folded) and not _letters(removed(folded, (self.declines, self.acknowledgements)))
+        acknowledgement = plain(folded) != short and not letters(short)
+        decline = self.declines.found(folded) and not letters(removed(folded, (self.declines, self.acknowledgements)))
         unnamed = self._without_opening(without_names(folded))
         remainder = self.followups.after_start(unnamed)
         rest = removed(
@@ -170,9 +170,9 @@ class Steering:
             followup=self.followups.starts(unnamed),
             there=self.there.found(folded),
             detail=self._asked_detail(folded),
-            language=named if _letters(rest) <= REQUEST_REST else None,
+            language=named if letters(rest) <= REQUEST_REST else None,
             named_language=named,
-            rest=_letters(rest),
+            rest=letters(rest),
             remainder=" ".join(_WORD.findall(remainder)),
         )
 
@@ -192,13 +192,13 @@ class Steering:
             (start, end, language)
             for start, end in spans
             if (language := self._requested_language(folded := normalize(text[start:end])))
-            and _letters(removed(folded, (*self.language_requests.values(), self.acknowledgements))) <= REQUEST_REST
+            and letters(removed(folded, (*self.language_requests.values(), self.acknowledgements))) <= REQUEST_REST
         ]
         if not requests:
             return None
         after, before = text[requests[-1][1] :], text[: requests[0][0]]
-        question = after if _letters(after) > REQUEST_REST else before
-        if _letters(question) <= REQUEST_REST:
+        question = after if letters(after) > REQUEST_REST else before
+        if letters(question) <= REQUEST_REST:
             return None
         return Switch(requests[-1][2], question.strip())
 
@@ -236,7 +236,8 @@ def _strongest(by_key: Mapping[Key, Phrases], folded: str, weight: Callable[[re.
     return max(weights, key=weights.__getitem__) if weights else None
 
 
-def _letters(text: str) -> int:
+def letters(text: str) -> int:
+    """How many letters ``text`` holds (a Chinese character weighs as much as a few Latin ones)."""
     return sum(char.isalpha() for char in text) + (_HAN_WEIGHT - 1) * len(_HAN.findall(text))
 
 
