@@ -200,11 +200,13 @@ def goes_on(
     its details, in another language, a few unsure words, or a few words taking up one of the last
     answer's own, ``echo``: "whats the theme?") rather than a new question; ``focus``: what is left
     of a short follow-up without its names and opening, understood alone (``own_topic``);
-    ``topic``: the conversation's intent (``topical``). A detail its topic does not hold and the
+    ``topic``: the conversation's intent (``topical``). A message opening with a condition ("what
+    if I am looking for work?") asks about the last answer's topic for another situation, whatever
+    the words of the situation rank for. A detail its topic does not hold and the
     ranked intent's entries show is a new question (``detail_elsewhere``)."""
     if names_another_topic(knowledge, text, last.intent):
         return False
-    if signals.language or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
+    if signals.language or signals.condition or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
         return True
     if detail_elsewhere(knowledge, understanding, signals, last):
         return False

@@ -130,3 +130,20 @@ def test_a_short_remark_after_a_follow_up_by_place_is_no_question_of_its_own(cor
     assert there.topic == "coordinator_contact_hyrynsalmi"
     _, asked = talk(bot, ["Who is the contact person in Puolanka?", "and in Hyrynsalmi? is there work?"])
     assert asked.intent == "work_employment"
+
+
+def test_a_condition_asks_about_the_last_answer_for_another_situation(core: Core) -> None:
+    """ "what if I am looking for work?" after who writes Paltamo's integration plan asks about the
+    plan for a job seeker, however sure the ranking is of work; without a last answer it is the
+    question its ranking says."""
+    bot = scripted(
+        core,
+        {
+            "plan": (("integration_plan", 0.9), ("service_needs_assessment", 0.05)),
+            "work": (("work_employment", 0.7), (GREET, 0.06)),
+        },
+    )
+    _, situation = talk(bot, ["Who writes my integration plan in Paltamo?", "what if I am looking for work?"])
+    assert situation.topic == "integration_plan_paltamo"
+    (alone,) = talk(bot, ["what if I am looking for work in Paltamo?"])
+    assert alone.topic == "work_employment_paltamo"

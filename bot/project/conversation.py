@@ -122,6 +122,8 @@ class Signals:
     decline: bool = False
     home: bool = False
     followup: bool = False
+    #: Opens by asking about the last answer for another situation ("and if I'm retired?").
+    condition: bool = False
     #: Points back to the last answer's place ("... there?").
     there: bool = False
     detail: Detail | None = None
@@ -144,6 +146,8 @@ class Steering:
     declines: Phrases
     home: Phrases
     followups: Phrases
+    #: Openings asking about the last answer for another situation ("what if I'm not a job seeker?").
+    conditions: Phrases
     there: Phrases
     #: Words pointing back to what the last answer is about ("about it", "siitä"): no topic of their own.
     references: Phrases
@@ -168,6 +172,7 @@ class Steering:
             decline=decline,
             home=self.home.found(folded),
             followup=self.followups.starts(unnamed),
+            condition=self.conditions.starts(unnamed),
             there=self.there.found(folded),
             detail=self._asked_detail(folded),
             language=named if letters(rest) <= REQUEST_REST else None,
@@ -280,6 +285,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         declines=phrases("declines", data.get("declines"), True),
         home=phrases("home", data.get("home"), False),
         followups=phrases("followups", data.get("followups"), True),
+        conditions=phrases("conditions", data.get("conditions") or {}, True),
         there=phrases("there", data.get("there"), True),
         references=phrases("references", data.get("references") or {}, True),
         details=tuple(details),
