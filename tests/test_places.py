@@ -77,6 +77,11 @@ def test_common_arabic_words_name_no_city_outside_the_region(text: str) -> None:
     assert not KNOWLEDGE.names_elsewhere(text)
 
 
+def test_ukrainian_or_is_no_city_outside_the_region() -> None:
+    """Turku's Swedish name Åbo would be "або" ("or") in Cyrillic: it is not listed."""
+    assert not KNOWLEDGE.names_elsewhere("курси мови або групи для жінок є?")
+
+
 def test_two_municipalities_name_none_and_without_cuts_each_word() -> None:
     assert PLACES.municipality("from Kuhmo to Sotkamos") is None
     assert PLACES.without("Muutin Kuhmosta sotkamoon.").split() == ["muutin", "."]
