@@ -82,6 +82,12 @@ def test_ukrainian_or_is_no_city_outside_the_region() -> None:
     assert not KNOWLEDGE.names_elsewhere("курси мови або групи для жінок є?")
 
 
+def test_a_short_name_is_met_only_as_spelt() -> None:
+    """Colloquial Finnish "ollu" ("been") and Oulu fold to one key, "ulu"."""
+    assert not KNOWLEDGE.names_elsewhere("oon ollu täällä vuoden, onks kursseja?")
+    assert all(KNOWLEDGE.names_elsewhere(text) for text in ("OULU kurssi?", "работа в Оулу", "بأولو"))
+
+
 def test_two_municipalities_name_none_and_without_cuts_each_word() -> None:
     assert PLACES.municipality("from Kuhmo to Sotkamos") is None
     assert PLACES.without("Muutin Kuhmosta sotkamoon.").split() == ["muutin", "."]

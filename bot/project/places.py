@@ -221,11 +221,21 @@ class Places:
             for form, name, allowed in self._keys[script]:
                 if form[0] != rest[:1] or not len(form) - 1 <= len(rest) <= len(form) + MAX_ENDING:
                     continue
+                if len(form) < MIN_PREFIX and script == "spaced" and _spelling(word) not in self._short_spellings:
+                    continue
                 if _prefix_distance(form, rest, allowed) <= allowed:
                     return name
         if script == "spaced":
             return self._match_without_linking_vowels(word_key)
         return None
+
+    @cached_property
+    def _short_spellings(self) -> frozenset[str]:
+        """How the names and forms with keys under ``MIN_PREFIX`` letters are spelt: a Latin or
+        Cyrillic word meets such a key only spelt so, since the folds join short words by chance
+        (colloquial Finnish "ollu", "been", and Oulu are both "ulu")."""
+        forms = (form for name, aliases in self.municipalities for form in (name, *aliases))
+        return frozenset(_spelling(form) for form in forms if _script(form) == "spaced" and len(key(form)) < MIN_PREFIX)
 
     @cached_property
     def _long_forms(self) -> dict[int, dict[str, str]]:
@@ -265,6 +275,11 @@ class Places:
                 and fuzz.partial_ratio(form, run_key, score_cutoff=MIN_SCORE)
             }
         return names.pop() if len(names) == 1 else None
+
+
+def _spelling(text: str) -> str:
+    """``text``'s letters in Latin script, lower case, as spelt (nothing folded)."""
+    return "".join(char for char in anyascii(normalize(text)).lower() if char.isalpha())
 
 
 def _prefix_distance(form: str, word: str, allowed: int) -> int:
