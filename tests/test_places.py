@@ -88,6 +88,25 @@ def test_a_short_name_is_met_only_as_spelt() -> None:
     assert all(KNOWLEDGE.names_elsewhere(text) for text in ("OULU kurssi?", "работа в Оулу", "بأولو"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Hay un curso de finés para mi esposa?",  # Espoossa, folded: "esposa"
+        "wanatafuta kazi wapi?",  # Vantaa, with a linking vowel left out
+        "最晚到几点可以报名?",  # "zuiwandao": Vanda inside the pinyin
+    ],
+)
+def test_ordinary_words_name_no_city_outside_the_region(text: str) -> None:
+    """A place outside the region is a refusal: it is matched strictly (doubled letters count,
+    no linking vowels, Chinese and Thai only as listed), the region's own names tolerantly."""
+    assert not KNOWLEDGE.names_elsewhere(text)
+
+
+def test_cities_outside_the_region_are_found_in_their_forms_and_scripts() -> None:
+    texts = ("Helsingissä", "helsnki kurssi", "Tampereelle", "Хельсінкі", "در هلسینکی", "万塔有课吗", "esbo")
+    assert all(KNOWLEDGE.names_elsewhere(text) for text in texts)
+
+
 def test_two_municipalities_name_none_and_without_cuts_each_word() -> None:
     assert PLACES.municipality("from Kuhmo to Sotkamos") is None
     assert PLACES.without("Muutin Kuhmosta sotkamoon.").split() == ["muutin", "."]

@@ -177,7 +177,7 @@ class Knowledge:
 
     @cached_property
     def _elsewhere(self) -> Places:
-        return Places([(m.name, m.aliases) for m in self.elsewhere])
+        return Places([(m.name, m.aliases) for m in self.elsewhere], strict=True)
 
     def names_elsewhere(self, text: str) -> bool:
         """Tell whether ``text`` names a place outside the region (and none inside it)."""

@@ -62,12 +62,13 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def key(text: str) -> str:
-    """``text`` in Latin letters, folded so that different transliterations of a name meet."""
+def key(text: str, doubles: bool = False) -> str:
+    """``text`` in Latin letters, folded so that different transliterations of a name meet
+    (doubled letters too, unless ``doubles``)."""
     folded = "".join(char for char in anyascii(normalize(text)).lower() if "a" <= char <= "z")
     for old, new in _FOLDS:
         folded = folded.replace(old, new)
-    return _DOUBLED.sub(r"\1", folded)
+    return folded if doubles else _DOUBLED.sub(r"\1", folded)
 
 
 def stem(name: str, aliases: Iterable[str]) -> str:
@@ -130,8 +131,14 @@ class Found:
 class Places:
     """The municipalities of the region, found in messages by a tolerant match."""
 
-    def __init__(self, municipalities: Iterable[tuple[str, Sequence[str]]]) -> None:
+    def __init__(self, municipalities: Iterable[tuple[str, Sequence[str]]], strict: bool = False) -> None:
         self.municipalities = tuple((name, tuple(aliases)) for name, aliases in municipalities)
+        # Strict, for places outside the region (naming one is a refusal): Latin and Cyrillic
+        # keys keep doubled letters (allowed as many edits as without), no linking vowels are
+        # left out, and Thai or Chinese must hold a listed form: Spanish "esposa" is Espoossa's
+        # key folded, Swahili "wanatafuta" Vantaa's without a linking vowel, and Chinese 最晚到
+        # ("zuiwandao") holds Vanda's.
+        self.strict = strict
         self._seen: dict[str, str | None] = {}  # word -> what it names: words recur in messages
         # text -> its names: one reply asks about the same text up to nine times (the ranker,
         # the language detector, the steering words, the municipality...).
@@ -154,15 +161,15 @@ class Places:
             # A form is never allowed more edits than the name itself: "Kajaanissa" as exactly as "Kajaani".
             most = _allowed(len(key(name)))
             forms = (name, stem(name, aliases)) if len(key(stem(name, aliases))) >= MIN_PREFIX else (name,)
-            latin = {(key(form), name, min(most, _allowed(len(key(form))))) for form in forms}
+            latin = {(self._key(form), name, min(most, _allowed(len(key(form))))) for form in forms}
             keyed["other"] |= latin
             keyed["spaced"] |= latin
             # In a run of Thai or Chinese a short Latin key turns up by chance: long ones only.
             keyed["nospace"] |= {item for item in latin if len(item[0]) >= ONE_EDIT}
             for form in aliases:
                 script = _script(form)
-                folded = _arabic_key(form) if script == "arabic" else key(form)
-                keyed["spaced" if script == "other" else script].add((folded, name, min(most, _allowed(len(folded)))))
+                folded, edits = (_arabic_key(form),) * 2 if script == "arabic" else (self._key(form), key(form))
+                keyed["spaced" if script == "other" else script].add((folded, name, min(most, _allowed(len(edits)))))
         return {
             script: tuple(sorted((item for item in items if item[0]), key=lambda item: (-len(item[0]), item)))
             for script, items in keyed.items()
@@ -211,7 +218,7 @@ class Places:
 
     def _match(self, word: str, script: str) -> str | None:
         """The municipality whose name, stem or form the word begins with, give or take an edit."""
-        word_key = _arabic_key(word) if script == "arabic" else key(word)
+        word_key = _arabic_key(word) if script == "arabic" else self._key(word)
         skips = range(MAX_PREFIX + 1) if script in ("arabic", "other") else range(1)
         for skip in skips:
             glued = word_key[:skip]
@@ -225,9 +232,12 @@ class Places:
                     continue
                 if _prefix_distance(form, rest, allowed) <= allowed:
                     return name
-        if script == "spaced":
+        if script == "spaced" and not self.strict:
             return self._match_without_linking_vowels(word_key)
         return None
+
+    def _key(self, text: str) -> str:
+        return key(text, doubles=self.strict)
 
     @cached_property
     def _short_spellings(self) -> frozenset[str]:
@@ -263,6 +273,8 @@ class Places:
         """The municipality whose listed form stands inside a run of Thai or Chinese, or whose
         long key nearly does (anyascii's Thai is rough: short keys would meet by chance)."""
         names = {name for name, aliases in self.municipalities for form in aliases if normalize(form) in run}
+        if self.strict:
+            return names.pop() if len(names) == 1 else None
         run_key = key(run)
         if not names and _HAN.search(run):  # pinyin is exact enough for the names as they are
             names = {name for form, name, _ in self._keys["spaced"] if len(form) >= MIN_HAN and form in run_key}
