@@ -90,7 +90,7 @@ class IntentClassifier:
     sentence embeddings (meaning across languages), each with a logistic regression."""
 
     featurizer_defaults: ClassVar[Mapping[str, Any]] = {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}
-    classifier_defaults: ClassVar[Mapping[str, Any]] = {"C": 10.0, "max_iter": 1000, "ranking_length": 10}
+    classifier_defaults: ClassVar[Mapping[str, Any]] = {"C": 10.0, "max_iter": 1000, "tol": 1e-4, "ranking_length": 10}
     embedding_defaults: ClassVar[Mapping[str, Any]] = {
         "enabled": True, "C": 30.0, "weight": 0.5, "threads": 1, "skip_above": 1.0, "share": 1.0,
     }  # fmt: skip
@@ -126,52 +126,64 @@ class IntentClassifier:
         )  # fmt: skip
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
-    def train(self, examples: Sequence[Example]) -> None:
-        """Fit the model on ``examples``: the same examples, in any order, on any machine, give
-        the same model (sorted inputs, deterministic solvers, one BLAS thread)."""
-        pairs = _training_set(examples)
-        started = time.monotonic()
-        note(f"training the intent classifier on {len(pairs)} examples (first start, or intents/ changed) ...")
-        vectorizer = TfidfVectorizer(
+    def vectorizer(self) -> TfidfVectorizer:
+        """The n-gram featurizer config.yml describes, not fitted yet."""
+        return TfidfVectorizer(
             analyzer=self.featurizer["analyzer"],
             ngram_range=(int(self.featurizer["min_ngram"]), int(self.featurizer["max_ngram"])),
             sublinear_tf=True,
             min_df=2,
             dtype=numpy.float32,
         )
-        max_iter = int(self.classifier["max_iter"])
+
+    def train(self, examples: Sequence[Example]) -> None:
+        """Fit the model on ``examples``: the same examples, in any order, on any machine, give
+        the same model (sorted inputs, deterministic solvers, one BLAS thread)."""
+        pairs = _training_set(examples)
+        started = time.monotonic()
+        note(f"training the intent classifier on {len(pairs)} examples (first start, or intents/ changed) ...")
+        vectorizer = self.vectorizer()
+        # Each text is prepared and split into n-grams once: the n-gram model learns from them,
+        # and the embedding subset is chosen by them.
         texts = [self.prepare(text) for text, _ in pairs]
         intents = [intent for _, intent in pairs]
-        # Three independent fits, each single-threaded (so deterministic): the n-gram and
-        # language models need no vectors, so they fit while the embedding subset is chosen,
-        # embedded and fitted here (a one-example edit: 1.3 s of choosing no longer waits in
-        # front of the n-gram fit). The solvers spend most of their time in numpy and scipy,
-        # which release the GIL.
-        with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=2) as pool:
-            languages = pool.submit(self._train_languages, examples)
-            # Newton-CG: about 9 iterations where lbfgs needs 80, the same held-out accuracy.
-            regression = LogisticRegression(C=float(self.classifier["C"]), max_iter=max_iter, solver="newton-cg")
-            ngrams = pool.submit(make_pipeline(vectorizer, regression).fit, texts, intents)
-            embeddings = self._train_embeddings(examples, texts, intents) if self.embedder else None
+        grams = vectorizer.fit_transform(texts)
+        # Newton-CG: about 7 iterations where lbfgs needs 80, the same held-out accuracy
+        # (config.yml: tol). Most of training, so it starts as soon as its n-grams are ready, on a
+        # thread of its own, while this one fits the language model and chooses, embeds and fits
+        # the embedding subset. Each fit is single-threaded (so deterministic); the n-gram fit
+        # spends its time in scipy and numpy, which release the GIL, so the Python work beside it
+        # slows it little (the texts are prepared and split before, where it would).
+        regression = LogisticRegression(
+            C=float(self.classifier["C"]),
+            max_iter=int(self.classifier["max_iter"]),
+            tol=float(self.classifier["tol"]),
+            solver="newton-cg",
+        )
+        with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=1) as pool:
+            ngrams = pool.submit(regression.fit, grams, intents)
+            languages = self._train_languages(examples)
+            embeddings = self._train_embeddings(examples, texts, intents, grams) if self.embedder else None
             note("fitting the classifiers ...")
-            self.models = _Models(ngrams.result(), embeddings, languages.result())
+            self.models = _Models(make_pipeline(vectorizer, ngrams.result()), embeddings, languages)
         self.models.ready_for_one_text()
         note(f"trained in {time.monotonic() - started:.1f} s")
 
     def _train_embeddings(
-        self, examples: Sequence[Example], texts: list[str], intents: list[str]
+        self, examples: Sequence[Example], texts: list[str], intents: list[str], grams: Any
     ) -> LogisticRegression:
         """The embedding model, fitted on the vectors of ``embedding_subset`` of the prepared ``texts``."""
         assert self.embedder is not None
-        embedded = self.embedding_subset(examples)
+        embedded = self.embedding_subset(examples, grams)
         vectors = self.embedder.embed_many([texts[i] for i in embedded])
         regression = LogisticRegression(C=float(self.embedding["C"]), max_iter=int(self.classifier["max_iter"]))
         return regression.fit(vectors, [intents[i] for i in embedded])
 
-    def embedding_subset(self, examples: Sequence[Example]) -> list[int]:
+    def embedding_subset(self, examples: Sequence[Example], grams: Any) -> list[int]:
         """Which of the training pairs (``_training_set``) the embedding model learns from: the
         share ``share`` of each intent's examples in each language that differ most from each
-        other (the char n-gram and language models learn from all of them).
+        other by their n-grams ``grams`` (the n-gram model's features of the pairs' prepared
+        texts, one row each; the char n-gram and language models learn from all of them).
 
         Embedding is nearly all of a first start (1.2 ms a token a core), and many examples are
         a typo or a word away from another of the same intent and language: those add little
@@ -188,9 +200,6 @@ class IntentClassifier:
         groups: dict[tuple[str, str], list[int]] = {}
         for index, pair in enumerate(pairs):
             groups.setdefault((pair[1], languages[pair]), []).append(index)
-        texts = [self.prepare(text) for text, _ in pairs]
-        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=2)
-        grams = vectorizer.fit_transform(texts)
         chosen = []
         for group in groups.values():
             similarity = (grams[group] @ grams[group].T).toarray()
