@@ -17,6 +17,7 @@ import numpy
 import pytest
 
 from bot.nlu.embedded import IntentClassifier, _training_set
+from bot.nlu.linear import CharGrams, ComplementBayes, Softmax
 from bot.nlu.vectors import MAX_QUERY_TOKENS, Embedder
 from bot.progress import Progress
 from bot.project.config import load_config
@@ -127,6 +128,34 @@ def test_vectors_from_worker_processes_equal_those_computed_in_process(examples:
     in_process = Embedder(2, tmp_path / "process").model.query(texts)
     assert in_workers.shape == (40, 384)
     assert numpy.array_equal(in_workers, in_process)
+
+
+def test_the_plain_models_give_scikit_learns_probabilities_bit_for_bit(
+    knowledge: Knowledge, examples: list[Example], tmp_path: Path
+) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB
+
+    model = classifier(knowledge, tmp_path, threads=1)
+    texts = [model.prepare(text) for text, _ in _training_set(examples)]
+    intents = [intent for _, intent in _training_set(examples)]
+    vectorizer = model.vectorizer()
+    grams = vectorizer.fit_transform(texts)
+    regression = LogisticRegression(C=10.0, solver="newton-cg").fit(grams, intents)
+    dense = LogisticRegression(C=30.0).fit(grams.toarray(), intents)  # the embedding model's kind
+    languages = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
+    written = languages.fit_transform([e.text for e in examples])
+    bayes = ComplementNB(alpha=0.3).fit(written, [e.language for e in examples])
+    plain = CharGrams.of(vectorizer), Softmax.of(regression), Softmax.of(dense)
+    plain_languages = CharGrams.of(languages), ComplementBayes.of(bayes)
+    for text in (*QUESTIONS, *texts[::7], "", "a", "ÄÄ  öö", "qwrtz"):
+        row = plain[0].features(text)
+        assert numpy.array_equal(plain[1].probabilities(row), regression.predict_proba(vectorizer.transform([text]))[0])
+        vector = vectorizer.transform([text]).toarray()
+        assert numpy.array_equal(plain[2].probabilities(vector), dense.predict_proba(vector)[0])
+        expected = bayes.predict_proba(languages.transform([text]))[0]
+        assert numpy.array_equal(plain_languages[1].probabilities(plain_languages[0].features(text)), expected)
 
 
 def test_progress_off_a_terminal_is_lines_with_counts() -> None:

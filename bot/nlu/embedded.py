@@ -1,10 +1,14 @@
 """The embedded intent classifier: char n-grams and multilingual-e5 sentence embeddings, each
 with a logistic regression, trained on intents/ and cached by a hash of what training depends on.
+
+Training fits with scikit-learn, imported only then (about a second and 80 MB): the cached model
+is plain arrays (``linear.py``), all that answering needs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -16,17 +20,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy
-import sklearn
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import ComplementNB
-from sklearn.pipeline import Pipeline, make_pipeline
-from threadpoolctl import threadpool_limits
 
 from ..progress import note
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
+from .linear import CharGrams, ComplementBayes, Softmax
 from .vectors import Embedder
 
 
@@ -40,6 +39,8 @@ def _write_atomically(path: Path, value: Any) -> None:
 
 #: The cached model is named by this file's text too: changed training code trains again.
 _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+#: And by the version of scikit-learn that fits it (read without importing it).
+_SKLEARN = importlib.metadata.version("scikit-learn")
 
 
 def _training_set(examples: Iterable[Example]) -> list[tuple[str, str]]:
@@ -60,25 +61,16 @@ def _spread(similarity: Any, count: int) -> list[int]:
     return taken
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Models:
-    """What training produces: the n-gram model, if configured the embedding model, and the
-    model of which language a Latin-script message is written in."""
+    """What training produces: the n-gram model (its n-grams and its regression), if configured
+    the embedding model, and the model of which language a Latin-script message is written in."""
 
-    ngrams: Pipeline
-    embeddings: LogisticRegression | None
-    languages: Pipeline
-
-    def ready_for_one_text(self) -> None:
-        """Store the weights column by column (same values, same results; pickled so): scikit-learn
-        multiplies a text's row by ``coef_.T``, and scipy copied that 5 MB view on every call
-        (0.3 ms of each n-gram ranking, 0.2 ms of each language guess). The naive Bayes counts
-        only serve further fitting (``partial_fit``), never a guess: dropped, 4 MB less to load."""
-        regression = self.ngrams[-1]
-        regression.coef_ = numpy.asfortranarray(regression.coef_)
-        bayes = self.languages[-1]
-        bayes.feature_log_prob_ = numpy.asfortranarray(bayes.feature_log_prob_)
-        del bayes.feature_count_
+    grams: CharGrams
+    ngrams: Softmax
+    embeddings: Softmax | None
+    language_grams: CharGrams
+    languages: ComplementBayes
 
 
 #: Embedding settings that change how a trained model is used, not the model: no retraining.
@@ -119,15 +111,17 @@ class IntentClassifier:
         the examples, nor the embedder's thread count: neither changes the model)."""
         embedding = {key: value for key, value in self.embedding.items() if key not in RUN_TIME_SETTINGS}
         payload = json.dumps(
-            [self.featurizer, self.classifier, embedding, sklearn.__version__, _CODE, _training_set(examples),
+            [self.featurizer, self.classifier, embedding, _SKLEARN, _CODE, _training_set(examples),
              sorted({(e.text, e.language) for e in examples}),
              sorted(alias for m in self.knowledge.municipalities for alias in m.aliases)],
             sort_keys=True, ensure_ascii=False,
         )  # fmt: skip
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
-    def vectorizer(self) -> TfidfVectorizer:
-        """The n-gram featurizer config.yml describes, not fitted yet."""
+    def vectorizer(self) -> Any:
+        """The n-gram featurizer config.yml describes (a scikit-learn TfidfVectorizer), not fitted yet."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         return TfidfVectorizer(
             analyzer=self.featurizer["analyzer"],
             ngram_range=(int(self.featurizer["min_ngram"]), int(self.featurizer["max_ngram"])),
@@ -139,6 +133,9 @@ class IntentClassifier:
     def train(self, examples: Sequence[Example]) -> None:
         """Fit the model on ``examples``: the same examples, in any order, on any machine, give
         the same model (sorted inputs, deterministic solvers, one BLAS thread)."""
+        from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
+
         pairs = _training_set(examples)
         started = time.monotonic()
         note(f"training the intent classifier on {len(pairs)} examples (first start, or intents/ changed) ...")
@@ -165,19 +162,20 @@ class IntentClassifier:
             languages = self._train_languages(examples)
             embeddings = self._train_embeddings(examples, texts, intents, grams) if self.embedder else None
             note("fitting the classifiers ...")
-            self.models = _Models(make_pipeline(vectorizer, ngrams.result()), embeddings, languages)
-        self.models.ready_for_one_text()
+            self.models = _Models(CharGrams.of(vectorizer), Softmax.of(ngrams.result()), embeddings, *languages)
         note(f"trained in {time.monotonic() - started:.1f} s")
 
     def _train_embeddings(
         self, examples: Sequence[Example], texts: list[str], intents: list[str], grams: Any
-    ) -> LogisticRegression:
+    ) -> Softmax:
         """The embedding model, fitted on the vectors of ``embedding_subset`` of the prepared ``texts``."""
+        from sklearn.linear_model import LogisticRegression
+
         assert self.embedder is not None
         embedded = self.embedding_subset(examples, grams)
         vectors = self.embedder.embed_many([texts[i] for i in embedded])
         regression = LogisticRegression(C=float(self.embedding["C"]), max_iter=int(self.classifier["max_iter"]))
-        return regression.fit(vectors, [intents[i] for i in embedded])
+        return Softmax.of(regression.fit(vectors, [intents[i] for i in embedded]))
 
     def embedding_subset(self, examples: Sequence[Example], grams: Any) -> list[int]:
         """Which of the training pairs (``_training_set``) the embedding model learns from: the
@@ -206,9 +204,12 @@ class IntentClassifier:
             chosen += [group[i] for i in _spread(similarity, max(1, round(share * len(group))))]
         return sorted(chosen)
 
-    def _train_languages(self, examples: Sequence[Example]) -> Pipeline:
+    def _train_languages(self, examples: Sequence[Example]) -> tuple[CharGrams, ComplementBayes]:
         """Which language a Latin-script text is in, learnt from the examples (naive Bayes: a
         second to train): the way people here write, code-mixed and romanized included."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.naive_bayes import ComplementNB
+
         texts, languages = [], []
         for example in sorted(examples, key=lambda e: (e.language, e.text)):
             text = letters_only(self.knowledge.without_names(example.text))
@@ -216,16 +217,17 @@ class IntentClassifier:
                 texts.append(text)
                 languages.append(example.language)
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
-        return make_pipeline(vectorizer, ComplementNB(alpha=0.3)).fit(texts, languages)
+        bayes = ComplementNB(alpha=0.3).fit(vectorizer.fit_transform(texts), languages)
+        return CharGrams.of(vectorizer), ComplementBayes.of(bayes)
 
     def language(self, text: str) -> tuple[str, float, float]:
         """The language a Latin-script ``text`` (names hidden, letters only) is most likely in,
         its probability and the runner-up's."""
         if self.models is None:
             raise RuntimeError("IntentClassifier.language() before train()")
-        probabilities = self.models.languages.predict_proba([text])[0]
+        probabilities = self.models.languages.probabilities(self.models.language_grams.features(text))
         best, second = probabilities.argsort()[::-1][:2]
-        return str(self.models.languages.classes_[best]), float(probabilities[best]), float(probabilities[second])
+        return self.models.languages.classes[best], float(probabilities[best]), float(probabilities[second])
 
     def load_or_train(self, examples: Sequence[Example], cache_dir: Path) -> None:
         """Load the model cached for exactly these examples and settings, else train and cache it."""
@@ -245,9 +247,13 @@ class IntentClassifier:
         """The n-gram model's best intent alone and its probability (for calibrating skip_above)."""
         if self.models is None:
             raise RuntimeError("IntentClassifier.ngram_ranking() before train()")
-        probabilities = self.models.ngrams.predict_proba([self.prepare(text)])[0]
+        probabilities = self._ngram_probabilities(self.prepare(text))
         best = int(probabilities.argmax())
-        return str(self.models.ngrams.classes_[best]), float(probabilities[best])
+        return self.models.ngrams.classes[best], float(probabilities[best])
+
+    def _ngram_probabilities(self, prepared: str) -> Any:
+        assert self.models is not None
+        return self.models.ngrams.probabilities(self.models.grams.features(prepared))
 
     def rank(self, text: str, foreign: bool = False) -> tuple[tuple[str, float], ...]:
         """Intents with their probabilities, best first. For a ``foreign`` text (a language the
@@ -255,13 +261,13 @@ class IntentClassifier:
         if self.models is None:
             raise RuntimeError("IntentClassifier.rank() before train()")
         prepared = self.prepare(text)
-        probabilities = self.models.ngrams.predict_proba([prepared])[0]
+        probabilities = self._ngram_probabilities(prepared)
         # So sure that the embedding would not change the answer (config.yml: skip_above).
         sure = probabilities.max() >= float(self.embedding["skip_above"]) and not foreign
         if self.models.embeddings is not None and self.embedder and not sure:
             weight = 1.0 if foreign else float(self.embedding["weight"])
             vector = self.embedder.embed(prepared).reshape(1, -1)
-            probabilities = (1 - weight) * probabilities + weight * self.models.embeddings.predict_proba(vector)[0]
+            probabilities = (1 - weight) * probabilities + weight * self.models.embeddings.probabilities(vector)
         order = probabilities.argsort()[::-1][: int(self.classifier["ranking_length"])]
-        classes = self.models.ngrams.classes_
-        return tuple((str(classes[i]), float(probabilities[i])) for i in order)
+        classes = self.models.ngrams.classes
+        return tuple((classes[i], float(probabilities[i])) for i in order)
