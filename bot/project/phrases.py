@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .places import normalize
 
@@ -54,6 +54,7 @@ _LEADING = " ¿¡\"'«(-,.!;:…"
 STEM_LETTERS = 3
 
 
+@lru_cache(maxsize=256)  # one reply asks for the same text's plain form dozens of times
 def plain(text: str) -> str:
     """``text`` normalized, and the way it was typed folded away: Latin letters without their
     diacritics ("khi nao" for "khi nào", "sahkoposti"), Arabic-script letters in one spelling
@@ -111,13 +112,25 @@ def _pieces(text: str) -> frozenset[str]:
 class Alternatives:
     """A ``phrase_pattern`` with the pattern's answers, sooner: its few hundred alternatives, each
     behind a lookbehind, cost about 0.1 ms a search, and a text holding none of its phrases' first
-    ``ANCHOR`` characters (most texts, for most sets) cannot match; that takes microseconds."""
+    ``ANCHOR`` characters (most texts, for most sets) cannot match; that takes microseconds.
+
+    The patterns are compiled when first needed: compiling all 68 took a fifth of a second of every
+    start, and a text that cannot match needs none."""
 
     def __init__(self, phrases: Iterable[str], whole_words: bool) -> None:
         self.phrases = tuple(sorted({phrase for phrase in phrases if phrase.strip()}))
-        self.pattern = phrase_pattern(self.phrases, whole_words)
-        self.whole = phrase_pattern(self.phrases, whole_words, to_word_end=True)  # what removing takes
+        self.whole_words = whole_words
         self.anchors = frozenset(phrase[:ANCHOR] for phrase in self.phrases)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Any of the phrases."""
+        return phrase_pattern(self.phrases, self.whole_words)
+
+    @cached_property
+    def whole(self) -> re.Pattern[str]:
+        """Any of the phrases, a stem with the rest of its word: what removing takes."""
+        return phrase_pattern(self.phrases, self.whole_words, to_word_end=True)
 
     def may_match(self, text: str) -> bool:
         """False when ``text`` surely holds none of the phrases."""

@@ -98,12 +98,18 @@ def words(text: str) -> list[tuple[int, int]]:
     Arabic harakat are not ``\\w``), broken where the script changes ("بـSuomussalmi")."""
     spans, start, current = [], 0, ""
     for index, char in enumerate(text + " "):
-        script = _script(char) if unicodedata.category(char)[0] in "LM" else ""
+        script = _letter_script(char)
         if script != current:
             if current:
                 spans.append((start, index))
             start, current = index, script
     return spans
+
+
+@lru_cache(maxsize=4096)  # three pattern searches for every character of every message
+def _letter_script(char: str) -> str:
+    """The ``_script`` of a letter or mark, "" for any other character."""
+    return _script(char) if unicodedata.category(char)[0] in "LM" else ""
 
 
 def _script(text: str) -> str:
