@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -38,13 +37,23 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def timed_run(args: list[str], stdin: str, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `opastin` process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MB) of one `opastin` process (and the workers it waited for):
+    its own figure, not the largest of every child so far (the busy neighbour's among them)."""
     start = time.perf_counter()
-    subprocess.run([str(OPASTIN), *args], input=stdin, capture_output=True, text=True, env=env, check=True)
+    process = subprocess.Popen(
+        [str(OPASTIN), *args], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    assert process.stdin is not None
+    assert process.stderr is not None
+    process.stdin.write(stdin.encode())
+    process.stdin.close()
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return seconds, peak / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, args, stderr=errors)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def spin(seconds: float) -> None:
