@@ -12,7 +12,7 @@ import pytest
 from bot.core import Core, Reply, State
 from bot.errors import DataError
 from bot.names import HANDOFF_ACTION
-from bot.project.conversation import load_steering
+from bot.project.conversation import Switch, load_steering
 from bot.project.places import normalize
 from bot.project.texts import load_texts
 from tests.conftest import ROOT, copy_project
@@ -260,6 +260,32 @@ def test_the_question_after_a_language_switch_is_answered_in_the_new_language(co
     assert (french.topic, french.language, french.state.language) == ("leisure_culture", "fr", "fr")
     _, again = talk(bot, ["When is the Walk and Talk?", "en français svp"])
     assert (again.topic, again.language) == ("event_walk_and_talk", "fr")
+
+
+def test_a_reason_for_a_language_asks_nothing_of_its_own() -> None:
+    """ "in English please, I can't read Finnish well" is the request alone: the reason is no question."""
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    switched = [
+        steering.switch(text)
+        for text in (
+            "in English please, I can't read Finnish well",
+            "je ne comprends pas bien le finnois, en français svp",
+            "по-русски пожалуйста, я плохо понимаю по-фински",
+        )
+    ]
+    assert [(s.language, s.question) if s else None for s in switched] == [
+        ("en", "in English please,"),
+        ("fr", "en français svp"),
+        ("ru", "по-русски пожалуйста,"),
+    ]
+    asked = steering.switch("in English please, I don't understand: where is the office?")
+    assert asked == Switch("en", "I don't understand: where is the office?")  # with a question: asked
+
+
+def test_after_a_reason_for_a_language_the_last_answer_comes_in_it(core: Core) -> None:
+    bot = scripted(core, {"walk": (("event_walk_and_talk", 0.95), ("events", 0.02))})
+    _, again = talk(bot, ["When is the Walk and Talk?", "en français svp, je ne lis pas bien l'anglais"])
+    assert (again.topic, again.language, again.fallback) == ("event_walk_and_talk", "fr", False)
 
 
 #: Detail questions as people ask them, one of each kind per language: (e-mail, where, whom to

@@ -153,6 +153,9 @@ class Steering:
     references: Phrases
     details: tuple[Detail, ...]
     language_requests: Mapping[str, Phrases]
+    #: Why a language is asked for ("I don't understand", "my reading is weak"): a clause saying
+    #: only that asks nothing of its own.
+    reasons: Phrases
 
     def read(self, text: str, without_names: Callable[[str], str]) -> Signals:
         """What ``text`` does; ``without_names`` takes municipality names out of normalized text."""
@@ -186,7 +189,9 @@ class Steering:
         the other clauses ask ("Pardon, en français svp : c'est quoi ... ?"). A request clause
         holds little besides the request (``REQUEST_REST`` letters: "sorry", "svp", "لو سمحت");
         the question is what follows the last one, else what comes before the first, and must
-        hold more than a greeting (over ``REQUEST_REST`` letters). None when no clause is a
+        hold more than a greeting (over ``REQUEST_REST`` letters); where it only gives a reason
+        for the request (``reasons``, asking nothing: no question mark), the request clause is
+        all that is asked. None when no clause is a
         request or nothing else is asked ("can you tell me that in Russian?")."""
         starts, spans = 0, []
         for end in _CLAUSE_END.finditer(text):
@@ -205,6 +210,9 @@ class Steering:
         question = after if letters(after) > REQUEST_REST else before
         if letters(question) <= REQUEST_REST:
             return None
+        if not any(mark in question for mark in "?؟？") and self.reasons.found(normalize(question)):
+            # "please in English, my reading is weak": the request alone, as "in English please"
+            return Switch(requests[-1][2], text[requests[-1][0] : requests[-1][1]].strip())
         return Switch(requests[-1][2], question.strip())
 
     def _without_opening(self, text: str) -> str:
@@ -288,6 +296,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         conditions=phrases("conditions", data.get("conditions") or {}, True),
         there=phrases("there", data.get("there"), True),
         references=phrases("references", data.get("references") or {}, True),
+        reasons=phrases("reasons", data.get("reasons") or {}, False),
         details=tuple(details),
         language_requests={
             code: phrases(f"language_requests: {code}", {code: values}, False) for code, values in requests.items()
