@@ -278,6 +278,8 @@ def test_a_reason_for_a_language_asks_nothing_of_its_own() -> None:
         ("fr", "en français svp"),
         ("ru", "по-русски пожалуйста,"),
     ]
+    speaks = steering.switch("Mi padre solo habla español: ¿dónde está la oficina?")
+    assert speaks == Switch("es", "¿dónde está la oficina?")  # who speaks it, in it: a request too
     asked = steering.switch("in English please, I don't understand: where is the office?")
     assert asked == Switch("en", "I don't understand: where is the office?")  # with a question: asked
 
