@@ -14,15 +14,18 @@ from .project.phrases import plain
 from .project.translations import Translation
 
 #: Words are compared by their first this many letters, so that inflected forms meet ("secteurs",
-#: "secteur"); shorter words ("what", "when") never count.
+#: "secteur"); a word one letter shorter counts as a whole word ("tema", the Spanish theme: in most
+#: languages a stem of four letters would meet too many other words); shorter words never count.
 STEM_LETTERS = 5
-#: A stem in more than this share of the entries' texts says nothing of one answer.
+#: A stem in more than this share of the entries' texts says nothing of one answer ("what",
+#: "when", "este" are in many).
 COMMON_SHARE = 0.05
-_WORD = re.compile(rf"[^\W\d_]{{{STEM_LETTERS},}}")
+_WORD = re.compile(rf"[^\W\d_]{{{STEM_LETTERS - 1},}}")
 
 
 def stems(text: str) -> frozenset[str]:
-    """The stems of the words of ``text`` with at least ``STEM_LETTERS`` letters."""
+    """The stems of the words of ``text`` with at least ``STEM_LETTERS`` letters, and its words
+    of one letter fewer whole."""
     return frozenset(word[:STEM_LETTERS] for word in _WORD.findall(plain(text)))
 
 

@@ -4,6 +4,7 @@ holds, with scripted rankings (bot/followup.py, knowledge/conversation.yml)."""
 from __future__ import annotations
 
 from bot.core import Core
+from bot.echo import stems
 from bot.names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from tests.test_followup import scripted, talk
 
@@ -70,6 +71,22 @@ def test_a_few_words_taking_up_a_word_of_the_last_answer_ask_about_it(core: Core
     )
     assert (theme.topic, theme.fallback) == ("event_walk_and_talk", False)
     assert weather.fallback
+
+
+def test_a_word_of_four_letters_is_taken_up_whole() -> None:
+    """Spanish names the theme "tema": four letters count as a whole word, never as a stem of longer ones."""
+    assert stems("¿y el tema?") == frozenset({"tema"})
+    assert stems("themes, temas") == frozenset({"theme", "temas"})
+
+
+def test_a_short_word_of_the_last_answer_in_its_language_asks_about_it(core: Core) -> None:
+    bot = scripted(
+        core,
+        {"walk": (("event_walk_and_talk", 0.95), ("events", 0.02)), "tema": ((OUT_OF_SCOPE, 0.64), ("events", 0.08))},
+    )
+    first, theme = talk(bot, ["¿Qué es el Walk and Talk y cuándo se organiza?", "¿y cuál es el tema?"])
+    assert first.language == "es"
+    assert (theme.topic, theme.fallback, theme.language) == ("event_walk_and_talk", False, "es")
 
 
 def test_a_contact_asked_of_a_course_stays_with_the_course_for_the_next_place(core: Core) -> None:
