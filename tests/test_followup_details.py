@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from bot.core import Core
 from bot.names import GREET, OUT_OF_SCOPE
+from bot.project.conversation import load_steering
+from bot.project.texts import load_texts
+from tests.conftest import ROOT
 from tests.test_followup import scripted, talk
 
 GUIDANCE = (("low_threshold_guidance", 0.9), ("service_point", 0.05))
@@ -147,3 +150,19 @@ def test_a_condition_asks_about_the_last_answer_for_another_situation(core: Core
     assert situation.topic == "integration_plan_paltamo"
     (alone,) = talk(bot, ["what if I am looking for work in Paltamo?"])
     assert alone.topic == "work_employment_paltamo"
+    _, someone = talk(bot, ["Who writes my integration plan in Paltamo?", "and for someone who has work?"])
+    assert someone.topic == "integration_plan_paltamo"  # a situation of someone else is a condition too
+
+
+def test_a_situation_of_someone_else_opens_a_condition_in_every_language() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    opened = (
+        "entä sellainen joka on eläkkeellä?",
+        "och för den som inte söker jobb?",
+        "а для тех кто не ищет работу?",
+        "et pour quelqu'un qui travaille déjà ?",
+        "y para alguien que ya trabaja?",
+        "برای کسی که کار داره چی؟",
+        "а для тих хто вже працює?",
+    )
+    assert all(steering.read(text, lambda folded: folded).condition for text in opened)
