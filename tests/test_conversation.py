@@ -106,6 +106,13 @@ def test_a_full_sentence_switches_the_language_and_a_short_word_does_not(core: C
     assert (english.language, english.topic) == ("en", "coordinator_contact_kuusamo")
 
 
+def test_a_plain_english_question_after_finnish_switches_to_english(core: Core) -> None:
+    """lingua alone reads "Who is the contact person in ...?" as Spanish; CLD2 is sure it is English."""
+    finnish, english = talk(core, ["Missä voin opiskella suomea Kuhmossa?", "Who is the contact person in Paltamo?"])
+    assert finnish.language == "fi"
+    assert (english.language, english.topic) == ("en", "coordinator_contact_paltamo")
+
+
 def test_a_language_named_inside_a_question_is_no_request_to_answer_in_it() -> None:
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
 

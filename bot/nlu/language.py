@@ -197,7 +197,8 @@ class LanguageDetector:
     def clear(self, text: str, language: str) -> bool:
         """Tell whether ``text`` is surely in ``language`` (a Latin-script one of the 18), short as
         it may be: a sentence of ``CLEAR_WORDS`` words or more that the examples' model is sure of
-        and lingua, which reads letters alone, reads alike."""
+        and lingua, which reads letters alone, or CLD2, sure of it, reads alike (lingua takes
+        "Who is the contact person in ...?" for Spanish)."""
         hidden = letters_only(self.knowledge.without_names(text))
         if language not in _LINGUA.values() or len(hidden.split()) < CLEAR_WORDS or self.domain is None:
             return False
@@ -205,7 +206,7 @@ class LanguageDetector:
         if domain != language or confidence < self.domain_confidence:
             return False
         read = self._lingua.detect_language_of(hidden)
-        return read is not None and _LINGUA[read] == language
+        return (read is not None and _LINGUA[read] == language) or _cld2(hidden) == (True, language)
 
     def unknown_script(self, text: str) -> bool:
         """Tell whether ``text`` is mostly in a script none of the 18 languages uses (Ethiopic,
@@ -218,11 +219,7 @@ class LanguageDetector:
         it is sure, or leads by ``domain_lead`` (it knows how people here write, romanized Arabic
         or Russian too), or CLD2 reliably agrees with it; then lingua, which tells short Latin texts
         apart best; unsure of all: None."""
-        try:
-            reliable, _, details = pycld2.detect(text, bestEffort=True)
-        except pycld2.error:
-            reliable, details = False, ()
-        cld2 = details[0][1] if details else "un"
+        reliable, cld2 = _cld2(text)
         language, confidence, runner_up = self.domain(text) if self.domain else ("", 0.0, 0.0)
         sure = confidence >= self.domain_confidence
         # People romanize in plain ASCII (Arabizi's digits included): "się" is Polish, not Russian.
@@ -247,6 +244,15 @@ class LanguageDetector:
         if reliable and cld2 in SUPPORTED:
             return cld2
         return _LINGUA[best.language] if best is not None and best.value >= 0.3 else None
+
+
+def _cld2(text: str) -> tuple[bool, str]:
+    """Whether CLD2 is sure, and the language it reads ``text`` in ("un": unknown)."""
+    try:
+        reliable, _, details = pycld2.detect(text, bestEffort=True)
+    except pycld2.error:
+        return False, "un"
+    return bool(reliable), str(details[0][1]) if details else "un"
 
 
 def is_arabizi(text: str) -> bool:
