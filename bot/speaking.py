@@ -70,6 +70,8 @@ def settled(reply: Reply, before: State) -> Reply:
     language = reply.state.language
     if language is None or language in SUPPORTED:
         return reply
-    kept = before.language if before.language in SUPPORTED else None
+    # The conversation goes on in English (the answer's language) rather than none: "danke!" after
+    # German is no switch to Swedish.
+    kept = before.language if before.language in SUPPORTED else FALLBACK_LANGUAGE
     written = reply.language if reply.translation == "machine" else FALLBACK_LANGUAGE
     return replace(reply, language=written, state=replace(reply.state, language=kept))

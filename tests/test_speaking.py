@@ -27,6 +27,7 @@ def tagalog_core(core: Core) -> Core:
 
 
 def test_a_language_beyond_the_18_is_answered_in_english_and_never_stored(core: Core) -> None:
+    """Its code is never stored: the conversation goes on in English, the answer's language."""
     tagalog = tagalog_core(core)
     reply = tagalog.reply(State(), "Saan ang Kajaani Info at kailan ito bukas?")
     entry = core.knowledge.entry("service_point")
@@ -34,7 +35,9 @@ def test_a_language_beyond_the_18_is_answered_in_english_and_never_stored(core: 
     assert (reply.topic, reply.language, reply.translation) == ("service_point", "en", "none")
     assert entry.text["en"] in reply.text
     assert core.texts.get("answer_in_english", "en") in reply.text, "said in a line"
-    assert reply.state.language is None
+    assert reply.state.language == "en"
+    thanks = tagalog.reply(reply.state, "salamat!")  # the conversation's English, not none
+    assert (thanks.language, thanks.state.language) == ("en", "en")
 
 
 def test_the_conversations_language_stays_after_a_message_in_another_language(core: Core) -> None:
@@ -52,7 +55,7 @@ def test_a_stored_code_beyond_the_18_is_not_carried_on(core: Core) -> None:
     tagalog = tagalog_core(core)
     reply = tagalog.reply(State(language="tl"), "Saan ang Kajaani Info at kailan ito bukas?")
     assert reply.language == "en"
-    assert reply.state.language is None
+    assert reply.state.language == "en"
 
 
 def test_a_short_sentence_clearly_in_another_language_switches_it_and_a_short_word_does_not(core: Core) -> None:
