@@ -16,6 +16,7 @@ from dataclasses import replace
 from .dialogue import State
 from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
+from .patterns import QUESTION_MARKS
 from .project.conversation import Detail, Signals, Steering, letters, names_another_topic
 from .project.knowledge import Entry, Knowledge
 from .project.places import normalize
@@ -230,7 +231,7 @@ def detail_elsewhere(knowledge: Knowledge, understanding: Understanding, signals
 
 
 #: Where a question ends: "e a Hyrynsalmi? lavoro lì" asks its first clause.
-_QUESTION_END = re.compile(r"[?？؟]")
+_QUESTION_END = re.compile(f"[{''.join(sorted(QUESTION_MARKS))}]")
 #: Up to this many letters, what follows a question and asks nothing is a remark on it.
 REMARK_LETTERS = 20
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Final
 
+#: What ends a question, in every script: Latin, full-width (Chinese, Japanese), Arabic, Ethiopic.
+QUESTION_MARKS: Final = frozenset("?？؟፧")
 #: A URL, without a closing punctuation mark.
 URL: Final = r"https?://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?]"
 #: An e-mail address in Latin letters (so that a Chinese or Arabic word glued before it stays out).

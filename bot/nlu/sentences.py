@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import QUESTION_MARKS
+
 #: Sentence ends that need a space after them: Latin, Cyrillic, Greek, Armenian... full stops,
 #: question and exclamation marks, the ellipsis.
 _SPACED_ENDS = ".!?…"
 #: Sentence ends written without a space after them: Chinese and Japanese (。！？), Arabic-script
 #: question mark and full stop (؟ ۔), Devanagari danda (।), Ethiopic full stop and question mark (። ፧).
 _GLUED_ENDS = "。！？؟۔।॥።፧"
-#: What ends a question, in every script ("¿" opens one in Spanish).
-QUESTION_MARKS = frozenset("?？؟፧")
+#: What opens a question ("¿" in Spanish); ``QUESTION_MARKS`` end one.
 _QUESTION_OPENERS = frozenset("¿")
 # A spaced end counts only before what can start a sentence: not a digit, sign or punctuation
 # ("tel. +358 40 ...", "puh. 040 ...", "klo 9. - 12."), nor another end ("Really?!").

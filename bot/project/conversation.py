@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from ..errors import DataError
 from ..languages import FALLBACK_LANGUAGE, SUPPORTED
-from ..patterns import DATE, EMAIL, URL
+from ..patterns import DATE, EMAIL, QUESTION_MARKS, URL
 from .knowledge import Knowledge
 from .phrases import Phrases, phrase_pattern, plain, removed
 from .places import normalize
@@ -210,7 +210,7 @@ class Steering:
         question = after if letters(after) > REQUEST_REST else before
         if letters(question) <= REQUEST_REST:
             return None
-        if not any(mark in question for mark in "?؟？") and self.reasons.found(normalize(question)):
+        if QUESTION_MARKS.isdisjoint(question) and self.reasons.found(normalize(question)):
             # "please in English, my reading is weak": the request alone, as "in English please"
             return Switch(requests[-1][2], text[requests[-1][0] : requests[-1][1]].strip())
         return Switch(requests[-1][2], question.strip())
