@@ -12,7 +12,7 @@ import pytest
 from bot.core import Core, Reply, State
 from bot.errors import DataError
 from bot.names import HANDOFF_ACTION
-from bot.project.conversation import Switch, load_steering
+from bot.project.conversation import Steering, Switch, load_steering
 from bot.project.places import normalize
 from bot.project.texts import load_texts
 from tests.conftest import ROOT, copy_project
@@ -228,18 +228,21 @@ def test_follow_ups_by_place_are_read_in_their_usual_shapes() -> None:
     assert all(steering.read(text, lambda folded: folded.replace("kuhmo", " ")).followup for text in asked)
 
 
+def switches(steering: Steering, *texts: str) -> list[tuple[str, str] | None]:
+    """The (language, question) each text's language request switches to, None for no switch."""
+    return [(s.language, s.question) if (s := steering.switch(text)) else None for text in texts]
+
+
 def test_a_clause_asking_for_a_language_switches_it_and_the_question_is_read_without_it() -> None:
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
-    switched = [
-        steering.switch(text)
-        for text in (
-            "sorry english is easier. where is that office in kajaani?",
-            "Pardon, en français svp : c'est quoi la campagne photo 375 ?",
-            "اسف، بالعربي لو سمحت: في فعاليات ثانية للاجانب بكاياني بالربيع؟",
-            "Is Kaikukortti for me too? In Russian please",
-        )
-    ]
-    assert [(s.language, s.question) if s else None for s in switched] == [
+    switched = switches(
+        steering,
+        "sorry english is easier. where is that office in kajaani?",
+        "Pardon, en français svp : c'est quoi la campagne photo 375 ?",
+        "اسف، بالعربي لو سمحت: في فعاليات ثانية للاجانب بكاياني بالربيع؟",
+        "Is Kaikukortti for me too? In Russian please",
+    )
+    assert switched == [
         ("en", "where is that office in kajaani?"),
         ("fr", "c'est quoi la campagne photo 375 ?"),
         ("ar", "في فعاليات ثانية للاجانب بكاياني بالربيع؟"),
@@ -272,15 +275,13 @@ def test_the_question_after_a_language_switch_is_answered_in_the_new_language(co
 def test_a_reason_for_a_language_asks_nothing_of_its_own() -> None:
     """ "in English please, I can't read Finnish well" is the request alone: the reason is no question."""
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
-    switched = [
-        steering.switch(text)
-        for text in (
-            "in English please, I can't read Finnish well",
-            "je ne comprends pas bien le finnois, en français svp",
-            "по-русски пожалуйста, я плохо понимаю по-фински",
-        )
-    ]
-    assert [(s.language, s.question) if s else None for s in switched] == [
+    switched = switches(
+        steering,
+        "in English please, I can't read Finnish well",
+        "je ne comprends pas bien le finnois, en français svp",
+        "по-русски пожалуйста, я плохо понимаю по-фински",
+    )
+    assert switched == [
         ("en", "in English please,"),
         ("fr", "en français svp"),
         ("ru", "по-русски пожалуйста,"),

@@ -278,7 +278,7 @@ class Places:
     def _search(self, run: str) -> str | None:
         """The municipality whose listed form stands inside a run of Thai or Chinese, or whose
         long key nearly does (anyascii's Thai is rough: short keys would meet by chance)."""
-        names = {name for name, aliases in self.municipalities for form in aliases if normalize(form) in run}
+        names = {name for name, forms in self._nospace_forms.items() if forms.search(run)}
         if self.strict:
             return names.pop() if len(names) == 1 else None
         run_key = key(run)
