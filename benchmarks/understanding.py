@@ -46,12 +46,13 @@ from tests.heldout import load_heldout
 FOLDER = Path(__file__).resolve().parent.parent / "tests" / "understanding"
 #: The independent sets, each written by helpers who had never seen intents/: (single-question
 #: files, conversation files). Set 1 came in session 2, set 2 in session 4, set 3 in session 5,
-#: set 4 in session 6.
+#: set 4 in session 6, set 5 (conversations only) in session 7.
 SETS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "1": (("singles_A.jsonl", "singles_B.jsonl"), ("conversations.jsonl",)),
     "2": (("singles_C.jsonl",), ("conversations_2.jsonl",)),
     "3": (("singles_D.jsonl",), ("conversations_3.jsonl",)),
     "4": (("singles_E.jsonl",), ("conversations_4.jsonl",)),
+    "5": ((), ("conversations_5.jsonl",)),
 }
 MEASURES = ("right", "oos-fb", "in-fb", "place", "lang")
 
