@@ -66,7 +66,8 @@ def test_a_place_name_in_another_script_sets_the_municipality(core: Core) -> Non
 
 
 @pytest.mark.parametrize(
-    ("name", "least_singles", "least_conversations"), [("1", 400, 40), ("2", 360, 40), ("3", 400, 60), ("4", 400, 60), ("5", 0, 60)]
+    ("name", "least_singles", "least_conversations"),
+    [("1", 400, 40), ("2", 360, 40), ("3", 400, 60), ("4", 400, 60), ("5", 0, 60)],
 )
 def test_each_independent_set_is_complete_and_labelled(
     core: Core, name: str, least_singles: int, least_conversations: int

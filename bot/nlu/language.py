@@ -92,6 +92,9 @@ MIN_LANGUAGE_LETTERS = 8
 #: A Latin-script message of at least this many words can be clear about its language, however
 #: short: "Vad är hans e-postadress?" (one word, "ok", "kiitos", a name, never is).
 CLEAR_WORDS = 3
+#: What remains of a Finnish-reading message without its Finnish terms must have this many
+#: words to be taken for a language beyond the 18.
+FOREIGN_REMAINDER_WORDS = 6
 
 
 def letters_only(text: str) -> str:
@@ -177,7 +180,11 @@ class LanguageDetector:
         language = self._latin(letters_only(hidden))
         rest = letters_only(self._without_finnish(hidden))
         if language == "fi" and len(rest.split()) >= 2 and len(rest.replace(" ", "")) >= self.mixed_letters:
-            return self._latin(rest) or language
+            # The few short words left of a Finnish message read as anything to CLD2 ("moi kuka
+            # on se" is Galician): a language beyond the 18 needs a longer remainder (romanized
+            # Urdu around Finnish terms has eight words).
+            found = self._latin(rest)
+            return found if found in SUPPORTED or len(rest.split()) >= FOREIGN_REMAINDER_WORDS else language
         return language
 
     @cached_property
