@@ -82,6 +82,11 @@ def test_ukrainian_or_is_no_city_outside_the_region() -> None:
     assert not KNOWLEDGE.names_elsewhere("курси мови або групи для жінок є?")
 
 
+def test_a_zero_width_non_joiner_inside_a_persian_name_keeps_it_one_word() -> None:
+    # Persian keyboards put U+200C between the parts of a compound: "ریستی‌یاروی" is one name.
+    assert names("در ریستی\u200cیاروی کلاس هست؟", "می\u200cخواهم در ریستی\u200cیارویی زندگی کنم") == ["Ristijärvi"] * 2
+
+
 def test_a_short_name_is_met_only_as_spelt() -> None:
     """Colloquial Finnish "ollu" ("been") and Oulu fold to one key, "ulu"."""
     assert not KNOWLEDGE.names_elsewhere("oon ollu täällä vuoden, onks kursseja?")

@@ -93,11 +93,17 @@ def _arabic_key(text: str) -> str:
     return _DOUBLED.sub(r"\1", key(text.translate(_AYN)).translate(_ARABIC_FOLDS))
 
 
+#: Zero-width (non-)joiners stand inside a word: Persian types "ریستی\u200cیاروی" for Ristijärvi.
+_JOINERS = frozenset("\u200c\u200d")
+
+
 def words(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each word: letters and the marks written with them (Thai vowels and
     Arabic harakat are not ``\\w``), broken where the script changes ("بـSuomussalmi")."""
     spans, start, current = [], 0, ""
     for index, char in enumerate(text + " "):
+        if char in _JOINERS and current:
+            continue
         script = _letter_script(char)
         if script != current:
             if current:
