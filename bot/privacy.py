@@ -296,12 +296,16 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
     """``text`` with personal data replaced; the public facts in ``keep`` stay as written."""
     masked = text
     found: list[tuple[int, int, str]] = []
+    # A public fact stays only where it is all that was found: the emergency number 112 or the
+    # year 2020 inside a user's phone number "045 1122 334", "040 2020 551" does not keep it.
+    facts = [match.span() for fact in keep if fact for match in re.finditer(re.escape(fact), text)]
 
     def take(spans: list[Span], label: str | None) -> str:
-        """``masked`` with ``spans`` (those not over text already taken) masked too."""
+        """``masked`` with ``spans`` (those not over text already taken, nor a public fact) masked too."""
         pieces, position = [], 0
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-            if start < position or _MASK in masked[start:end]:
+            public = any(first <= start and end <= last for first, last in facts)
+            if start < position or _MASK in masked[start:end] or public:
                 continue
             pieces += [masked[position:start], _MASK * (end - start)]
             position = end
@@ -309,8 +313,6 @@ def redact(text: str, keep: Collection[str] = ()) -> str:
                 found.append((start, end, label))
         return "".join([*pieces, masked[position:]])
 
-    facts = [match.span() for fact in keep if fact for match in re.finditer(re.escape(fact), text)]
-    masked = take(facts, None)
     masked = take([match.span() for match in _NOT_PERSONAL.finditer(masked)], None)
     for finder, label in _FINDERS:
         masked = take(list(finder(masked)), label)
