@@ -126,7 +126,7 @@ class Core:
             return self._interface(state, key, notes, fallback=True, understanding=understanding, question=question)
         if self.knowledge.is_emergency(cleaned):
             return self._emergency(state, understanding)
-        named = understanding.municipality
+        named = understanding.municipality or self.steering.home_named(cleaned, self.knowledge)  # "..., not Kajaani"
         bare_home = signals.home and signals.rest <= BARE_LETTERS  # "we moved to Kuhmo": no emergency
         if understanding.intent == EMERGENCY and not self._unsure(understanding) and not bare_home:
             return self._emergency(state.naming(named, signals.home), understanding)

@@ -82,6 +82,19 @@ def test_the_home_municipality_is_kept_and_one_question_elsewhere_does_not_move_
     assert moved.state.municipality == "Kuhmo"
 
 
+def test_a_correction_naming_two_municipalities_moves_home_to_the_one_lived_in(core: Core) -> None:
+    steering = core.steering
+    assert steering.home_named("sorry, I live in Kuhmo, not Kajaani", core.knowledge) == "Kuhmo"
+    assert steering.home_named("not Kajaani, I live in Kuhmo", core.knowledge) == "Kuhmo"
+    assert steering.home_named("ой, я переплутала, живу в Соткамо, не в Каяані", core.knowledge) == "Sotkamo"
+    assert steering.home_named("بەڵام من لە پالتامۆ دەژیم نەک کایانی", core.knowledge) == "Paltamo"
+    assert steering.home_named("is there a language café in Kuhmo or Sotkamo?", core.knowledge) is None
+    assert steering.home_named("I live in Kuhmo", core.knowledge) is None  # one name: the usual way
+    first, corrected = talk(core, ["I live in Kajaani", "sorry, I live in Kuhmo, not Kajaani"])
+    assert (first.state.municipality, corrected.state.municipality) == ("Kajaani", "Kuhmo")
+    assert corrected.state.municipality_stated
+
+
 def test_short_replies_are_short_and_keep_the_conversation(core: Core) -> None:
     replies = talk(core, [KUUSAMO, "ok", "kiitos", "👍", "спасибо", "And in Paltamo?"])
     for short in replies[1:5]:

@@ -184,6 +184,21 @@ class Steering:
             remainder=" ".join(_WORD.findall(remainder)),
         )
 
+    def home_named(self, text: str, knowledge: Knowledge) -> str | None:
+        """Where a message naming several municipalities says the user lives ("ой, я переплутала,
+        живу в Соткамо, не в Каяані", "من لە پالتامۆ دەژیم نەک کایانی"): the one named nearest
+        the words saying so, before or after them; None when it says nothing of living somewhere."""
+        folded = normalize(text)
+        said = self.home.matches(folded)
+        found = knowledge.places.find(text)
+        if not said or len({place.municipality for place in found}) < 2:
+            return None
+
+        def distance(start: int, end: int) -> int:
+            return min(max(match.start() - end, start - match.end(), 0) for match in said)
+
+        return min(found, key=lambda place: distance(place.start, place.end)).municipality
+
     def switch(self, text: str) -> Switch | None:
         """The language a clause of ``text`` asks for (the last such clause's) and the question
         the other clauses ask ("Pardon, en français svp : c'est quoi ... ?"). A request clause
