@@ -120,7 +120,8 @@ class Core:
         state = replace(state, language=language)
         if signals.acknowledgement or signals.decline:
             key = "declined" if signals.decline else "acknowledged"
-            return self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
+            short = self._interface(replace(state, pending_intent=None), key, notes, understanding=understanding)
+            return replace(short, municipality=last.municipality if last else None)  # of the answer it replies to
         if not any(char.isalpha() for char in cleaned):
             key = "empty_message" if not cleaned else "fallback"
             return self._interface(state, key, notes, fallback=True, understanding=understanding, question=question)

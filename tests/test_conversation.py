@@ -11,7 +11,8 @@ import pytest
 
 from bot.core import Core, Reply, State
 from bot.errors import DataError
-from bot.names import HANDOFF_ACTION
+from bot.followup import BARE_LETTERS
+from bot.names import HANDOFF_ACTION, OUT_OF_SCOPE
 from bot.project.conversation import Steering, Switch, load_steering
 from bot.project.places import normalize
 from bot.project.texts import load_texts
@@ -103,6 +104,17 @@ def test_short_replies_are_short_and_keep_the_conversation(core: Core) -> None:
         assert short.state.topic == "coordinator_contact_kuusamo"
     assert replies[1].text == core.texts.get("acknowledged", "en")
     assert replies[5].topic == "coordinator_contact_paltamo"
+
+
+def test_a_short_reply_is_for_the_municipality_of_the_answer_it_replies_to(core: Core) -> None:
+    """ "ok kiitos" after "entä Kuhmossa?" thanks for Kuhmo's answer, though the next question
+    without a municipality is still for Sotkamo, the one the conversation named first."""
+    _, kuhmo, thanks, no = talk(
+        core, ["Kuka on kotoutumisen yhteyshenkilö Sotkamossa?", "entä Kuhmossa?", "ok kiitos", "ei kiitos"]
+    )
+    assert kuhmo.municipality == "Kuhmo"
+    assert (thanks.municipality, no.municipality) == ("Kuhmo", "Kuhmo")
+    assert thanks.state.municipality == "Sotkamo"
 
 
 def test_no_declines_the_offered_question_about_the_municipality(core: Core) -> None:
@@ -344,6 +356,51 @@ DETAILS_ASKED = {
 @pytest.mark.parametrize("language", sorted(DETAILS_ASKED))
 def test_a_detail_is_read_in_every_language(language: str) -> None:
     assert [asked_detail(text) for text in DETAILS_ASKED[language]] == ["email", "place", "person", "web", "time"]
+
+
+#: "in which town?" and "how often?" as people ask them after an answer, one pair per language.
+TOWN_AND_FREQUENCY = {
+    "fi": ["missä kunnassa?", "kuinka usein?"],
+    "sv": ["i vilken stad?", "hur ofta?"],
+    "en": ["in which town?", "how often?"],
+    "ru": ["в каком городе?", "как часто?"],
+    "et": ["mis linnas?", "kui tihti?"],
+    "fr": ["dans quelle ville ?", "combien de fois ?"],
+    "so": ["magaaladee?", "immisa jeer?"],
+    "es": ["¿en qué ciudad?", "¿cada cuánto?"],
+    "tr": ["hangi şehirde?", "haftada kaç kez?"],
+    "zh": ["在哪个城市?", "多久一次?"],
+    "fa": ["کدوم شهر؟", "چند وقت یکبار؟"],
+    "ar": ["في أي مدينة؟", "كم مرة؟"],
+    "uk": ["у якому місті?", "як часто?"],
+    "vi": ["ở thành phố nào?", "mấy lần?"],
+    "th": ["ที่เมืองไหน", "บ่อยแค่ไหน"],
+    "sw": ["mji gani?", "mara ngapi?"],
+    "rw": ["mu wuhe mujyi?", "inshuro zingahe?"],
+    "ckb": ["لە کام شار؟", "چەند جار؟"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(TOWN_AND_FREQUENCY))
+def test_which_town_asks_where_and_how_often_asks_when_in_every_language(language: str) -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    read = [steering.read(text, lambda folded: folded) for text in TOWN_AND_FREQUENCY[language]]
+    assert [signals.detail.name if signals.detail else None for signals in read] == ["place", "time"]
+    assert all(signals.rest <= BARE_LETTERS for signals in read), "nothing asked besides the detail"
+
+
+def test_which_town_after_an_answer_the_same_everywhere_is_that_answer_again(core: Core) -> None:
+    """ "ở thành phố nào?" (in which town?) after what society orientation is: the same entry, which
+    says where it is given, not the fallback a ranking sure of nothing gives a question of its own."""
+    bot = scripted(
+        core,
+        {
+            "orientation": (("society_orientation", 0.9), ("integration_training", 0.05)),
+            "thành": ((OUT_OF_SCOPE, 0.41), ("service_point", 0.18)),
+        },
+    )
+    _, town = talk(bot, ["Is there society orientation in Vietnamese?", "ở thành phố nào?"])
+    assert (town.topic, town.fallback) == ("society_orientation", False)
 
 
 def test_a_stem_removed_takes_its_inflection_with_it() -> None:
