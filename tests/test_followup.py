@@ -401,3 +401,14 @@ def test_a_follow_up_by_place_asks_for_the_intent_answered_and_a_close_runner_up
     assert (first.topic, kuhmo.topic) == ("client_duration", "integration_training_kuhmo")
     _, same = talk(bot, ["How long am I a client?", "and in Kuhmo?"])
     assert same.topic == "client_duration"
+
+
+def test_a_short_arabic_script_word_is_no_stem_of_a_longer_one(core: Core) -> None:
+    """Persian "کی" (who) is no start of Arabic "كيف" (how): "كيف حالك؟" (how are you?) after the
+    contact person's answer is a greeting, not "who?" asked of it; "کیه؟" (who is it?) still asks who."""
+    bot = scripted(core, {"contact": CONTACT, "حال": ((GREET, 0.8), ("coordinator_contact", 0.1))})
+    _, greeting = talk(bot, ["Who is the contact person in Kuusamo?", "كيف حالك؟"])
+    assert greeting.topic is None
+    signals = core.steering.read("مسئولش کیه؟", core.knowledge.without_municipalities)
+    assert signals.detail is not None
+    assert signals.detail.name == "person"

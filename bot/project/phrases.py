@@ -53,6 +53,8 @@ _LEADING = " ¿¡\"'«(-,.!;:…"
 
 #: Up to this many letters a Latin or Cyrillic phrase matches whole words only, never as a stem.
 STEM_LETTERS = 3
+#: The same for an Arabic-script phrase, whose three-letter stems take endings ("کجاست", where is).
+ARABIC_STEM_LETTERS = 2
 
 
 @lru_cache(maxsize=256)  # one reply asks for the same text's plain form dozens of times
@@ -80,15 +82,16 @@ def phrase_pattern(phrases: Iterable[str], whole_words: bool = True, to_word_end
     and Cyrillic phrases match at word boundaries (with ``whole_words`` false only at the start, so
     a stem matches its inflected forms; a phrase of up to ``STEM_LETTERS`` letters is a whole word:
     Vietnamese "ai" is no stem of "aikuinen"); Arabic-script phrases match at the start of a word
-    or after a particle glued to it ("ومتى"); Thai and Chinese match anywhere, and a Latin word
-    glued to them is a word of its own ("的Instagram"). With
+    or after a particle glued to it ("ومتى") and end like Latin ones (``ARABIC_STEM_LETTERS``); Thai
+    and Chinese match anywhere, and a Latin word glued to them is a word of its own ("的Instagram"). With
     ``to_word_end`` a stem's match takes in the rest of its word ("sähköpostinsa", "بريدها")."""
     framed = []  # (before, phrase, after) in the order the alternatives are tried
     for phrase in sorted({phrase for phrase in phrases if phrase.strip()}, key=len, reverse=True):
         escaped = re.escape(phrase)
         tail = r"\w*" if to_word_end and not whole_words else ""
-        if _ARABIC_SCRIPT.search(phrase):
-            framed.append((_ARABIC_WORD_START, escaped, tail))
+        if _ARABIC_SCRIPT.search(phrase):  # a short one whole: Persian "کی" (who) is no stem of "كيف" (how)
+            whole = whole_words or len(phrase) <= ARABIC_STEM_LETTERS
+            framed.append((_ARABIC_WORD_START, escaped, r"(?!\w)" if whole else tail))
         elif _NO_WORD_BOUNDARY.search(phrase):
             framed.append(("", escaped, ""))
         else:
