@@ -310,9 +310,11 @@ def asked(knowledge: Knowledge, state: State, last: Entry, named: str | None) ->
     contact person answered "who do I ask?"), or, for a municipality ``named`` when that answer
     is the same everywhere, the runner-up of its question where the municipality has an entry
     of its own ("وفي كوهمو؟" after how long integration lasts, ranked just before how long the
-    integration course is)."""
+    integration course is); likewise when the municipality has no entry of its own for the
+    conversation's intent ("and in Paltamo?" after Kajaani's language café, ranked just before
+    Finnish courses: Paltamo's integration training)."""
     intent = state.intent or last.intent
-    if named and state.runner_up and not knowledge.depends_on_municipality(intent):
+    if named and state.runner_up and not knowledge.own_entry(intent, named):
         return state.runner_up if knowledge.own_entry(state.runner_up, named) else intent
     return intent
 

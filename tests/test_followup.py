@@ -412,3 +412,21 @@ def test_a_short_arabic_script_word_is_no_stem_of_a_longer_one(core: Core) -> No
     signals = core.steering.read("مسئولش کیه؟", core.knowledge.without_municipalities)
     assert signals.detail is not None
     assert signals.detail.name == "person"
+
+
+def test_a_follow_up_by_place_with_no_entry_there_asks_for_a_close_runner_up_that_has_one(core: Core) -> None:
+    """Paltamo has no language café of its own: "and in Paltamo?" after Kajaani's, whose question
+    was ranked close behind for Finnish courses, is Paltamo's integration training; Kuusamo has a
+    café of its own, so "and in Kuusamo?" stays with the café."""
+    bot = scripted(
+        core,
+        {
+            "learn": (("language_cafe", 0.3), ("integration_training", 0.25)),
+            "paltamo": ((GREET, 0.3), ("events", 0.1)),
+            "kuusamo": ((GREET, 0.3), ("events", 0.1)),
+        },
+    )
+    first, paltamo = talk(bot, ["Where can I learn Finnish for free in Kajaani?", "and in Paltamo?"])
+    assert (first.topic, paltamo.topic) == ("language_cafe_kajaani", "integration_training_paltamo")
+    _, kuusamo = talk(bot, ["Where can I learn Finnish for free in Kajaani?", "and in Kuusamo?"])
+    assert kuusamo.topic == "language_cafe_kuusamo"
