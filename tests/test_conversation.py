@@ -297,6 +297,27 @@ def test_the_question_after_a_language_switch_is_answered_in_the_new_language(co
     assert (again.topic, again.language) == ("event_walk_and_talk", "fr")
 
 
+def test_a_request_clause_ends_at_a_dash_and_a_short_question_after_it_is_still_asked(core: Core) -> None:
+    """ "English please - when is the welcome event?": the dash ends the request, and the question is
+    read without it; a question of a few letters with its question mark counts ("أين المكتب؟"),
+    where a greeting alone asks nothing ("Hei! in English please")."""
+    steering = core.steering
+    assert steering.switch("عفوا، بالعربية من فضلك: أين المكتب؟") == Switch("ar", "أين المكتب؟")
+    assert steering.switch("xin lỗi, nói tiếng Việt được không? văn phòng ở đâu?") == Switch("vi", "văn phòng ở đâu?")
+    assert steering.switch("Hei! in English please") is None
+    assert steering.switch("Kaiku-kortti in English please") is None, "a dash in a word joins"
+    bot = scripted(
+        core,
+        {
+            "please": ((OUT_OF_SCOPE, 0.9), ("greet", 0.05)),  # were the request read with the question
+            "walk": (("event_walk_and_talk", 0.95), ("events", 0.02)),
+            "welcome": (("event_welcome", 0.9), ("events", 0.05)),
+        },
+    )
+    _, welcome = talk(bot, ["Milloin on Walk and Talk?", "English please - when is the welcome event?"])
+    assert (welcome.topic, welcome.language) == ("event_welcome", "en")
+
+
 def test_a_reason_for_a_language_asks_nothing_of_its_own() -> None:
     """ "in English please, I can't read Finnish well" is the request alone: the reason is no question."""
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))

@@ -96,8 +96,9 @@ class Detail:
 REQUEST_REST = 12
 
 
-#: Where a message's clauses end: "sorry, English is easier. where is ...", "en français svp : ...".
-_CLAUSE_END = re.compile(r"[.:;!?,…\n،؛؟。，！？：；]+")
+#: Where a message's clauses end: "sorry, English is easier. where is ...", "en français svp : ...",
+#: "English please - when is it?" (a dash between spaces; in a word it joins: "Kaiku-kortti").
+_CLAUSE_END = re.compile(r"[.:;!?,…\n،؛؟。，！？：；]+|\s[-–—]+\s")
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ class Steering:
         the other clauses ask ("Pardon, en français svp : c'est quoi ... ?"). A request clause
         holds little besides the request (``REQUEST_REST`` letters: "sorry", "svp", "لو سمحت");
         the question is what follows the last one, else what comes before the first, and must
-        hold more than a greeting (over ``REQUEST_REST`` letters); where it only gives a reason
+        ask something (``_asks``: more than a greeting); where it only gives a reason
         for the request (``reasons``, asking nothing: no question mark), the request clause is
         all that is asked. None when no clause is a
         request or nothing else is asked ("can you tell me that in Russian?")."""
@@ -222,8 +223,8 @@ class Steering:
         if not requests:
             return None
         after, before = text[requests[-1][1] :], text[: requests[0][0]]
-        question = after if letters(after) > REQUEST_REST else before
-        if letters(question) <= REQUEST_REST:
+        question = after if _asks(after) else before
+        if not _asks(question):
             return None
         if QUESTION_MARKS.isdisjoint(question) and self.reasons.found(normalize(question)):
             # "please in English, my reading is weak": the request alone, as "in English please"
@@ -252,6 +253,12 @@ class Steering:
         """The language asked for; of several, the one named last ("I don't understand Finnish,
         can you write in Russian?": a request comes after what the user cannot read)."""
         return _strongest(self.language_requests, folded, lambda match: match.start())
+
+
+def _asks(clauses: str) -> bool:
+    """Tell whether ``clauses`` beside a request for a language ask something: more than a
+    greeting's letters (``REQUEST_REST``), or a question mark after a few ("أين المكتب؟", "ở đâu?")."""
+    return letters(clauses) > REQUEST_REST or (letters(clauses) > 2 and not QUESTION_MARKS.isdisjoint(clauses))
 
 
 def _strongest(by_key: Mapping[Key, Phrases], folded: str, weight: Callable[[re.Match[str]], int]) -> Key | None:
