@@ -189,10 +189,13 @@ class Steering:
         """Where a message naming several municipalities says the user lives ("ой, я переплутала,
         живу в Соткамо, не в Каяані", "من لە پالتامۆ دەژیم نەک کایانی"): the one named nearest
         the words saying so, before or after them; None when it says nothing of living somewhere."""
-        folded = normalize(text)
-        said = self.home.matches(folded)
+        # Asked of every message naming no single municipality: the names first, which the
+        # understanding has just looked up (Places keeps them), and the words only for two or more.
         found = knowledge.places.find(text)
-        if not said or len({place.municipality for place in found}) < 2:
+        if len({place.municipality for place in found}) < 2:
+            return None
+        said = self.home.matches(normalize(text))
+        if not said:
             return None
 
         def distance(start: int, end: int) -> int:
