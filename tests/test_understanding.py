@@ -113,6 +113,26 @@ def test_a_message_that_opens_with_a_greeting_is_answered_by_its_question(core: 
     assert understood.intent == "entrepreneurship"
 
 
+def test_a_greeting_opening_a_one_sentence_question_does_not_answer_it(core: Core) -> None:
+    """ "Hello, where can I get help?" (or "مرحبا، أين ...") read as a whole is a greeting; what
+    follows the opening clause answers, unless it is small talk too or an out-of-scope remark."""
+    script = ScriptedRanking(
+        {
+            "hello": ((GREET, 0.9), ("low_threshold_guidance", 0.05)),
+            "مرحبا": ((GREET, 0.9), ("low_threshold_guidance", 0.05)),
+            "help": (("low_threshold_guidance", 0.7), (GREET, 0.2)),
+            "مساعدة": (("low_threshold_guidance", 0.7), (GREET, 0.2)),
+            "thank": ((THANKS, 0.9), (GREET, 0.05)),
+        }
+    )
+    nlu = NLU(core.knowledge, core.nlu.detector, script, core.nlu.fallback)
+    assert nlu.understand("Hello, where can I get help?").intent == "low_threshold_guidance"
+    assert nlu.understand("مرحبا، أين يمكنني الحصول على مساعدة؟").intent == "low_threshold_guidance"
+    assert nlu.understand("Hello! Thank you so much").intent == GREET
+    assert nlu.understand("Hello, I am Ali").intent == GREET  # out of scope and not a question
+    assert nlu.understand("Hello, ok").intent == GREET  # too short to ask anything
+
+
 def test_the_story_before_a_general_last_question_keeps_its_weight(core: Core) -> None:
     """ "<story about a business>. Where can I get support?": the question alone is surer of
     general guidance, but the story says which topic; the question counts QUESTION_WEIGHT."""

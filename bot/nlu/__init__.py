@@ -95,6 +95,10 @@ ABRIDGED_WEIGHT = 0.5
 #: In a message naming a person of the entries, the share of its confidence an intent keeps
 #: whose entries do not name them: evidence, not a veto ("can Tanja Meskus renew my permit?").
 UNNAMED_SHARE = 0.5
+#: What ends a greeting that opens a sentence: "Hello, where ...", "مرحبا، أين ...", "你好，我 ...".
+_OPENING_END = re.compile(r"[,!¡،，、！]+\s*")
+#: The fewest letters after a greeting that can ask something ("hi, thanks" only greets).
+ASKS_FROM_LETTERS = 6
 _PLACEHOLDER = re.compile(r"\[[^\]]*\]")
 #: Numbers as people type phone numbers and IBANs ("040 718 2293", "FI49 5000 9420 0287 30").
 _NUMBERS = re.compile(r"(?:\b[A-Z]{2}\d{2})?\+?\d[\d\s-]{5,}\d")
@@ -138,6 +142,15 @@ def what_is_asked(text: str) -> Asked:
     if len(parts) < LONG_SENTENCES:
         return Asked(" ".join(parts), unabridged=left_out)
     return Asked(" ".join(parts), parts, question_of(list(parts)), left_out)
+
+
+def after_opening(text: str) -> str | None:
+    """What ``text`` says after its opening clause ("Hello, where can I get help?" -> "where can
+    I get help?"), when that is at least ``ASKS_FROM_LETTERS`` letters; else None."""
+    parts = _OPENING_END.split(text.strip(), maxsplit=1)
+    if len(parts) < 2 or sum(char.isalpha() for char in parts[1]) < ASKS_FROM_LETTERS:
+        return None
+    return parts[1]
 
 
 def blended(whole: Ranking, part: Ranking, weight: float) -> Ranking:
@@ -186,6 +199,8 @@ class NLU:
             alone = self.ranker.rank(question, foreign)
             opening = ranking[0][0] in _SMALL_TALK and alone[0][0] not in _SMALL_TALK
             ranking = alone if opening else blended(ranking, alone, QUESTION_WEIGHT)
+        if ranking[0][0] in _SMALL_TALK:
+            ranking = self._past_the_greeting(asked.text, ranking, foreign)
         ranking = self._about_the_person(text, ranking)
         if ranking[0][0] not in _NOT_ABOUT_A_PLACE and self._elsewhere(text):
             ranking = ((OUT_OF_SCOPE, 1.0), *ranking[:-1])
@@ -198,6 +213,19 @@ class NLU:
         if self.chooser is None or intent not in self.knowledge.overviews:
             return None
         return self.chooser.choose(intent, without_personal_data(text))
+
+    def _past_the_greeting(self, text: str, ranking: Ranking, foreign: bool) -> Ranking:
+        """A greeting that opens a question does not answer it ("Hello, where can I get help in
+        Kajaani?" read as a whole is a greeting): what follows the opening clause is ranked alone
+        and answers, unless it is small talk too ("hi, thank you") or, not written as a question,
+        out of scope ("Hi, I am Ali")."""
+        rest = after_opening(text)
+        if rest is None:
+            return ranking
+        alone = self.ranker.rank(rest, foreign)
+        if alone[0][0] in _SMALL_TALK or (alone[0][0] == OUT_OF_SCOPE and not is_question(rest)):
+            return ranking
+        return alone
 
     def _about_the_person(self, text: str, ranking: Ranking) -> Ranking:
         """A message naming a person of the entries ("karoliina homanen's e-mail?") most likely
