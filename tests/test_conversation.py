@@ -194,6 +194,18 @@ def test_the_quick_check_before_the_pattern_never_misses_a_phrase() -> None:
     assert steering.home.found(normalize("Well, I live in Kuhmo now"))
 
 
+def test_words_about_living_somewhere_are_whole_words_not_the_start_of_others() -> None:
+    """ "vuokra-asunto Kajaanista, mistä saan?" asks about housing: "asun" (I live) is not the start
+    of "asunto" (flat), nor Ukrainian "я з" (I am from) of "я знаю" (I know)."""
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    assert not steering.home.found(normalize("vuokra-asunto kajaanista, mistä saan?"))
+    assert not steering.home.found(normalize("я знаю, що в Каяані є курси"))
+    assert not steering.home.found(normalize("я изучаю финский в Каяани"))
+    assert steering.home.found(normalize("asun Kuhmossa"))
+    assert steering.home.found(normalize("я из Каяани"))
+    assert steering.home.found(normalize("من در سوتکامو ساکنم"))
+
+
 def test_a_fallback_does_not_erase_the_context_and_two_still_offer_a_person(core: Core) -> None:
     _, weather, football, paltamo = talk(
         core,

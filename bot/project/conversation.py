@@ -316,7 +316,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
     return Steering(
         acknowledgements=phrases("acknowledgements", data.get("acknowledgements"), True),
         declines=phrases("declines", data.get("declines"), True),
-        home=phrases("home", data.get("home"), False),
+        home=phrases("home", data.get("home"), True),  # "asun" is no stem of "vuokra-asunto"
         followups=phrases("followups", data.get("followups"), True),
         conditions=phrases("conditions", data.get("conditions") or {}, True),
         there=phrases("there", data.get("there"), True),
