@@ -124,6 +124,15 @@ def test_without_cuts_a_listed_form_out_of_a_run_of_chinese_or_thai() -> None:
     assert places.without("แล้วที่ซูโอมุสซัลมิล่ะ").split() == ["แล้วที่", "ล่ะ"]
 
 
+def test_without_cuts_a_name_found_only_by_its_sound_out_of_a_run_of_thai() -> None:
+    """A Thai spelling of a name that is not listed is found by its closeness to a listed form: the
+    closest stretch is cut out too (it stayed in the text the classifier read, as noise)."""
+    places = Places([("Suomussalmi", ["ซูโอมุสซัลมิ"])])
+    assert places.municipality("ซูโอมุซซัลมี มีอะไรบ้าง") == "Suomussalmi"
+    assert places.without("ซูโอมุซซัลมี มีอะไรบ้าง").split() == ["มีอะไรบ้าง"]
+    assert places.without("ที่ซูโอมุซซัลมีมีอะไรบ้าง").split() == ["ที่", "มีอะไรบ้าง"]
+
+
 def test_a_matcher_built_from_other_data_knows_only_its_names() -> None:
     places = Places([("Oulu", ["Oulussa", "Uleåborg"])])
     assert places.municipality("asun Oulussa") == "Oulu"

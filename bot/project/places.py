@@ -229,9 +229,26 @@ class Places:
         folded = normalize(text)
         for item in sorted(self.find(text), key=lambda item: item.start, reverse=True):
             run = folded[item.start : item.end]
-            kept = self._nospace_forms[item.municipality].sub(" ", run) if _script(run) == "nospace" else " "
+            kept = self._without_in_run(run, item.municipality) if _script(run) == "nospace" else " "
             folded = folded[: item.start] + kept + folded[item.end :]
         return folded
+
+    def _without_in_run(self, run: str, municipality: str) -> str:
+        """A run of Thai or Chinese without the listed form of ``municipality`` in it or, when it
+        names it in a spelling not listed ("ฮูรึนซัลมิ"), without the stretch whose key is closest
+        to one of its keys: left in, it reads as noise to the classifier."""
+        forms = self._nospace_forms[municipality]
+        if forms.search(run):
+            return forms.sub(" ", run)
+        keys = [form for form, name, _ in self._keys["nospace"] if name == municipality]
+        stretches = (
+            (fuzz.ratio(form, key(run[start:end])), start - end, start, end)
+            for form in keys
+            for start in range(len(run))
+            for end in range(start + 1, min(len(run), start + len(form) + MAX_ENDING) + 1)
+        )
+        _, _, start, end = max(stretches, default=(0.0, 0, 0, 0))
+        return run[:start] + " " + run[end:]
 
     @cached_property
     def _nospace_forms(self) -> dict[str, re.Pattern[str]]:
