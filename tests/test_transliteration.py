@@ -89,3 +89,10 @@ def test_romanized_messages_are_answered_in_their_language(core: Core, text: str
     assert reply.language == language
     assert reply.translation != "none"
     assert reply.intent == intent
+
+
+def test_japanese_with_few_kana_among_its_kanji_is_not_chinese(core: Core) -> None:
+    """Chinese is never written with kana: a message with them is Japanese, beyond the 18,
+    however many kanji it has (once the katakana name "カヤーニ" is cut out, few kana are left)."""
+    assert core.nlu.detector.detect("移民評議会の連絡先電話番号教えて") is None
+    assert core.nlu.detector.detect("移民评议会的联系电话是多少") == "zh"

@@ -74,6 +74,8 @@ _CLD2_NOT_ROMANIZED = frozenset({"pl"})
 # Kurmanji (Latin script, not among CLD2's languages) is taken for Kinyarwanda, which is written
 # without diacritics: a text with Kurmanji's letters is not Kinyarwanda.
 _KURMANJI_LETTERS = set("êîûçş")
+#: Hiragana and katakana: Japanese writes them among its kanji, Chinese never.
+_KANA = re.compile(r"[\u3040-\u30ff]")
 
 # Arabizi writes the letters Latin lacks with digits inside words: 3 for ع, 7 for ح, 2 for ء,
 # 5 for خ, 9 for ق ("bisa3ed", "7ad", "mas2oul"); a number with its unit or ending is not one.
@@ -171,6 +173,8 @@ class LanguageDetector:
             return "fa" if present & _PERSIAN_LETTERS else "ar"
         if script == "cyrillic":
             return _cyrillic(hidden, set(letters))
+        if script == "han" and _KANA.search(hidden):
+            return None  # Japanese (kanji with kana), a language beyond the 18: Chinese has no kana
         if script in ("thai", "han"):
             return {"thai": "th", "han": "zh"}[script]
         if script != "latin":
