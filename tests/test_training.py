@@ -16,10 +16,12 @@ from typing import Any
 import numpy
 import pytest
 
+from bot.nlu import embedded, language, linear
 from bot.nlu.embedded import IntentClassifier, _training_set
 from bot.nlu.linear import CharGrams, ComplementBayes, Softmax
 from bot.nlu.vectors import MAX_QUERY_TOKENS, Embedder
 from bot.progress import Progress
+from bot.project import places
 from bot.project.config import load_config
 from bot.project.intents import Example, load_examples
 from bot.project.knowledge import Knowledge, load_knowledge
@@ -189,3 +191,10 @@ def test_a_question_is_read_up_to_the_token_limit(tmp_path: Path) -> None:
     flood = embedder.within_limit("ب" * 1000)
     assert embedder.model.token_count(flood, True) == MAX_QUERY_TOKENS
     assert flood == "ب" * len(flood)
+
+
+def test_the_cached_model_is_named_by_the_code_that_prepares_its_examples_too() -> None:
+    """The examples are read without their municipality names (places.py) before the n-grams
+    are counted: a change there trains a different model, so it must not load the old one."""
+    named = {path.resolve() for path in embedded.TRAINING_CODE}
+    assert {Path(module.__file__ or "").resolve() for module in (embedded, linear, language, places)} <= named

@@ -12,6 +12,7 @@ import importlib.metadata
 import json
 import os
 import pickle
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,8 +23,10 @@ from typing import Any, ClassVar
 import numpy
 
 from ..progress import note
+from ..project import places
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
+from . import language, linear
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .linear import CharGrams, ComplementBayes, Softmax
 from .vectors import Embedder
@@ -37,8 +40,11 @@ def _write_atomically(path: Path, value: Any) -> None:
     partial.replace(path)
 
 
-#: The cached model is named by this file's text too: changed training code trains again.
-_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+#: The code training runs, whose text names the cached model too: changed, it trains again. Not
+#: this file alone: the examples are read without their municipality names (``places.py``), the
+#: language model counts letters as ``language.py`` does, and ``linear.py`` holds the models.
+TRAINING_CODE = tuple(Path(module.__file__ or "") for module in (sys.modules[__name__], linear, language, places))
+_CODE = hashlib.sha256(b"".join(path.read_bytes() for path in TRAINING_CODE)).hexdigest()
 #: And by the version of scikit-learn that fits it (read without importing it).
 _SKLEARN = importlib.metadata.version("scikit-learn")
 
