@@ -21,6 +21,7 @@ from .dialogue import State as State
 from .echo import Wording
 from .followup import (
     BARE_LETTERS,
+    after_detail,
     asked,
     asks,
     before_remark,
@@ -134,9 +135,7 @@ class Core:
         asking = asks(self.knowledge, understanding, signals, self._unsure(understanding))
         if named and (self.nlu.names_only(cleaned) or (signals.home and not asking)):
             once = last is not None and not signals.home and not state.pending_intent  # "and in Kuhmo?"
-            placed = self._place(
-                state.naming(named, signals.home, once), named, signals.home, last, understanding, notes
-            )
+            placed = self._place(state.naming(named, signals.home, once), named, last, understanding, notes)
             return replace(placed, state=replace(placed.state, language=None)) if unknown else placed
         echo = last is not None and self.wording.echoes(last, language, names_cut)  # "whats the theme?"
         focus = focused(self.nlu.understand, signals, named) if last is not None else None
@@ -155,9 +154,12 @@ class Core:
             detailed = self._answer(
                 state, source.intent, understanding, notes, municipality, signals.detail, source, instead=instead
             )  # the conversation's topic stays: "who do I ask?" of a course, then "what about Sotkamo?"
-            return replace(detailed, state=replace(detailed.state, intent=asked(self.knowledge, state, last, None)))
+            kept = after_detail(self.knowledge, state, last, source, understanding, signals)  # "а в Соткамо?"
+            return replace(detailed, state=replace(detailed.state, intent=kept))
         state = state.naming(named, signals.home)
-        if self._unsure(understanding):
+        if self._unsure(understanding) or not (
+            understanding.intent in _ANSWERED_BY_INTERFACE or self.knowledge.entries_for(understanding.intent)
+        ):
             return self._interface(
                 state, "fallback", notes, fallback=True, understanding=understanding, question=question
             )
@@ -165,25 +167,20 @@ class Core:
             return self._interface(
                 state, _ANSWERED_BY_INTERFACE[understanding.intent], notes, understanding=understanding
             )
-        if not self.knowledge.entries_for(understanding.intent):
-            return self._interface(
-                state, "fallback", notes, fallback=True, understanding=understanding, question=question
-            )
-        there = last.municipality if last is not None and signals.there else None  # "... there?"
+        # "... there?", or the last answer's topic in other words ("can it help a welder?"): its place
+        there = last.municipality if last and (signals.there or understanding.intent == last.intent) else None
         place = named or there or place_of_named(self.knowledge, understanding.intent, cleaned, state.municipality)
         unplaced = not (place or state.municipality or names_an_entry(self.knowledge, understanding.intent, cleaned))
         likely = self.nlu.municipality_asked(understanding.intent, cleaned) if unplaced else None  # "women's group?"
         state = replace(state, runner_up=runner_up(self.knowledge, understanding))
         return self._answer(state, understanding.intent, understanding, notes, place, likely=likely)
 
-    def _place(
-        self, state: State, named: str, home: bool, last: Entry | None, u: Understanding, notes: list[str]
-    ) -> Reply:
+    def _place(self, state: State, named: str, last: Entry | None, u: Understanding, notes: list[str]) -> Reply:
         """A message naming only a municipality (or only where the user lives): the question that
-        waited for it, else the last answer there, else a note that answers will be for it."""
+        waited for it, else the last answer there (one the same everywhere too), else a note."""
         if state.pending_intent:
             return self._answer(state, state.pending_intent, u, notes, named)
-        if last is not None and (not home or self.knowledge.depends_on_municipality(last.intent)):
+        if last is not None:  # "I live in Ristijärvi" after how long integration lasts: for Ristijärvi
             return self._answer(state, asked(self.knowledge, state, last, named), u, notes, named)
         return self._interface(state, "municipality_set", notes, municipality=named)
 

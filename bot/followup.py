@@ -319,6 +319,18 @@ def asked(knowledge: Knowledge, state: State, last: Entry, named: str | None) ->
     return intent
 
 
+def after_detail(
+    knowledge: Knowledge, state: State, last: Entry, source: Entry, ranked: Understanding, signals: Signals
+) -> str:
+    """The conversation's intent once ``source`` answered a detail of the ``last`` answer: the
+    source's when the message is surely about it and points back to nothing ("а кто контактное
+    лицо в Кухмо?" after Kuhmo's guidance: the contact person's, so "а в Соткамо?" next asks for
+    Sotkamo's contact person), else the conversation's (``asked``: "who do I ask about it?" of a
+    course keeps the course)."""
+    surely = ranked.intent == source.intent and ranked.confidence >= VAGUE_BELOW and not signals.reference
+    return source.intent if surely and source.intent != last.intent else asked(knowledge, state, last, None)
+
+
 def runner_up(knowledge: Knowledge, understanding: Understanding) -> str | None:
     """The intent ranked second, when it is close behind (``RUNNER_UP_SHARE`` of the first's
     confidence) and some entry answers it."""

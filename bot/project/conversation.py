@@ -127,6 +127,8 @@ class Signals:
     condition: bool = False
     #: Points back to the last answer's place ("... there?").
     there: bool = False
+    #: Points back to what the last answer is about ("who do I ask about it?").
+    reference: bool = False
     detail: Detail | None = None
     language: str | None = None
     #: The language a request phrase names, however much else the message says ("can you tell me
@@ -178,6 +180,7 @@ class Steering:
             followup=self.followups.starts(unnamed),
             condition=self.conditions.starts(unnamed),
             there=self.there.found(folded),
+            reference=self.references.found(folded),
             detail=self._asked_detail(folded),
             language=named if letters(rest) <= REQUEST_REST else None,
             named_language=named,
