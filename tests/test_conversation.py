@@ -446,3 +446,18 @@ def test_words_pointing_back_to_the_last_answer_name_no_topic() -> None:
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
     assert steering.read("who do i ask about it?", lambda folded: folded).rest == len("doiask")
     assert steering.read("keneltä kysyn siitä?", lambda folded: folded).rest == len("kysyn")
+
+
+def test_getting_there_writing_to_them_insta_and_a_weak_language_are_read(core: Core) -> None:
+    steering = core.steering
+
+    def detail(text: str) -> str | None:
+        found = steering.read(text, lambda folded: folded).detail
+        return found.name if found else None
+
+    assert detail("ну а как туда попасть?") == "place"
+    assert detail("comment leur écrire ?") == "contact"
+    assert detail("do they have insta?") == "social"
+    assert steering.read("who do I ask about it?", lambda folded: folded).reference
+    switch = steering.switch("sorry, in English please? my Swedish is not so good")
+    assert switch is not None and switch.language == "en" and switch.question == "in English please?"
