@@ -460,4 +460,5 @@ def test_getting_there_writing_to_them_insta_and_a_weak_language_are_read(core: 
     assert detail("do they have insta?") == "social"
     assert steering.read("who do I ask about it?", lambda folded: folded).reference
     switch = steering.switch("sorry, in English please? my Swedish is not so good")
-    assert switch is not None and switch.language == "en" and switch.question == "in English please?"
+    assert switch is not None
+    assert (switch.language, switch.question) == ("en", "in English please?")
