@@ -12,6 +12,7 @@ from benchmarks.understanding import answer_language, is_right, load_conversatio
 from bot.core import Core, Reply, State
 from bot.names import GREET, HANDOFF_ACTION, HUMAN_CONTACT, OTHER_AUTHORITY, THANKS
 from bot.nlu import ABRIDGED_WEIGHT, NLU, QUESTION_WEIGHT, what_is_asked
+from bot.nlu.embedded import IntentClassifier
 from bot.nlu.language import LanguageDetector
 from bot.nlu.sentences import is_question, question_of, sentences
 from tests.conftest import ScriptedRanking, with_ranking
@@ -262,3 +263,12 @@ def test_a_message_with_a_personal_data_opening_is_ranked_with_and_without_it(co
     booking = "My name is Amina Yusuf, I need an appointment, phone 040 718 2293. Thanks!"
     script = ScriptedRanking({"appointment": ((HUMAN_CONTACT, 0.7),), "thanks": ((THANKS, 0.9),)})
     assert NLU(core.knowledge, core.nlu.detector, script, core.nlu.fallback).understand(booking).intent == HUMAN_CONTACT
+
+
+def test_the_n_grams_read_a_text_typed_without_diacritics_as_the_same_words(core: Core) -> None:
+    """ "missa voin opiskella suomea" (a phone without ä) has the n-grams of "missä voin opiskella
+    suomea", and Arabic without hamza those of Arabic with it."""
+    ranker = core.nlu.ranker
+    assert isinstance(ranker, IntentClassifier)
+    for typed, written in (("missa voin opiskella suomea", "missä voin opiskella suomea"), ("اين", "أين")):
+        assert ranker.ngram_ranking(typed) == ranker.ngram_ranking(written)

@@ -23,9 +23,10 @@ from typing import Any, ClassVar
 import numpy
 
 from ..progress import note
-from ..project import places
+from ..project import phrases, places
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
+from ..project.phrases import plain
 from . import language, linear
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .linear import CharGrams, ComplementBayes, Softmax
@@ -42,8 +43,11 @@ def _write_atomically(path: Path, value: Any) -> None:
 
 #: The code training runs, whose text names the cached model too: changed, it trains again. Not
 #: this file alone: the examples are read without their municipality names (``places.py``), the
-#: language model counts letters as ``language.py`` does, and ``linear.py`` holds the models.
-TRAINING_CODE = tuple(Path(module.__file__ or "") for module in (sys.modules[__name__], linear, language, places))
+#: language model counts letters as ``language.py`` does, ``linear.py`` holds the models and
+#: the n-grams read the text as ``phrases.plain`` folds it.
+TRAINING_CODE = tuple(
+    Path(module.__file__ or "") for module in (sys.modules[__name__], linear, language, places, phrases)
+)
 _CODE = hashlib.sha256(b"".join(path.read_bytes() for path in TRAINING_CODE)).hexdigest()
 #: And by the version of scikit-learn that fits it (read without importing it).
 _SKLEARN = importlib.metadata.version("scikit-learn")
@@ -150,7 +154,9 @@ class IntentClassifier:
         # and the embedding subset is chosen by them.
         texts = [self.prepare(text) for text, _ in pairs]
         intents = [intent for _, intent in pairs]
-        grams = vectorizer.fit_transform(texts)
+        # The n-grams of the text as people type it without diacritics ("missa", "khi nao"):
+        # answering reads the same (``_ngram_probabilities``); the embedding sees it as written.
+        grams = vectorizer.fit_transform([plain(text) for text in texts])
         # Newton-CG: about 7 iterations where lbfgs needs 80, the same held-out accuracy
         # (config.yml: tol). Most of training, so it starts as soon as its n-grams are ready, on a
         # thread of its own, while this one fits the language model and chooses, embeds and fits
@@ -259,7 +265,7 @@ class IntentClassifier:
 
     def _ngram_probabilities(self, prepared: str) -> Any:
         assert self.models is not None
-        return self.models.ngrams.probabilities(self.models.grams.features(prepared))
+        return self.models.ngrams.probabilities(self.models.grams.features(plain(prepared)))
 
     def rank(self, text: str, foreign: bool = False) -> tuple[tuple[str, float], ...]:
         """Intents with their probabilities, best first. For a ``foreign`` text (a language the
