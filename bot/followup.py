@@ -40,6 +40,10 @@ REQUEST_LETTERS = 60
 #: A ranking at least this sure, though not sure enough to name a topic of its own
 #: (``VAGUE_BELOW``), names the topic of a detail the last answer's topic does not hold.
 RANKED_FOR_A_DETAIL = 0.25
+#: A few words ranked at least this sure for another intent than the last answer's ask about
+#: it, whatever detail words they hold: "Where is Kajaani Info?" (0.97 the service point) after
+#: the work answer, whose entries name Kajaani Info too.
+SURE_OF_ANOTHER = 0.8
 #: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
 _SMALL_TALK = frozenset({GREET, THANKS})
 
@@ -207,7 +211,10 @@ def goes_on(
     ranked intent's entries show is a new question (``detail_elsewhere``)."""
     if names_another_topic(knowledge, text, last.intent):
         return False
-    if signals.language or signals.condition or (signals.rest <= BARE_LETTERS and knows(knowledge, last, signals)):
+    elsewhere = understanding.intent != last.intent and understanding.confidence >= SURE_OF_ANOTHER
+    if signals.language or signals.condition:
+        return True
+    if signals.rest <= BARE_LETTERS and knows(knowledge, last, signals) and not elsewhere:
         return True
     if detail_elsewhere(knowledge, understanding, signals, last):
         return False

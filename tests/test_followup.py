@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core import Core, Reply, State
+from bot.followup import SURE_OF_ANOTHER
 from bot.names import EMERGENCY, GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from bot.nlu import NLU, Ranking
 from bot.nlu.language import LanguageDetector
@@ -430,3 +431,20 @@ def test_a_follow_up_by_place_with_no_entry_there_asks_for_a_close_runner_up_tha
     assert (first.topic, paltamo.topic) == ("language_cafe_kajaani", "integration_training_paltamo")
     _, kuusamo = talk(bot, ["Where can I learn Finnish for free in Kajaani?", "and in Kuusamo?"])
     assert kuusamo.topic == "language_cafe_kuusamo"
+
+
+def test_a_few_words_surely_about_another_topic_are_a_new_question_whatever_detail_they_ask(
+    core: Core,
+) -> None:
+    """ "Where is Kajaani Info?" after the work answer (whose entries name Kajaani Info too) asks
+    about the service point, not where the work project is."""
+    sure = scripted(
+        core,
+        {
+            "work": (("work_employment", 0.9), ("service_point", 0.05)),
+            "info": (("service_point", SURE_OF_ANOTHER + 0.15), ("work_employment", 0.05)),
+        },
+    )
+    work, info = talk(sure, ["How can I find work in Kajaani?", "Where is Kajaani Info?"])
+    assert work.intent == "work_employment"
+    assert info.intent == "service_point"
