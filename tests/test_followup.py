@@ -448,3 +448,31 @@ def test_a_few_words_surely_about_another_topic_are_a_new_question_whatever_deta
     work, info = talk(sure, ["How can I find work in Kajaani?", "Where is Kajaani Info?"])
     assert work.intent == "work_employment"
     assert info.intent == "service_point"
+
+
+def test_where_the_user_lives_after_an_answer_the_same_everywhere_answers_it_again_for_there(
+    core: Core,
+) -> None:
+    """ "How long am I a client?" then "I live in Ristijärvi": the answer again, said for
+    Ristijärvi, not only a note that answers will be for it."""
+    script = scripted(core, {"client": (("client_duration", 0.9), ("integration_services", 0.05))})
+    duration, home = talk(script, ["How long am I a client of integration services?", "I live in Ristijärvi"])
+    assert duration.intent == "client_duration"
+    assert home.intent == "client_duration"
+    assert home.state.municipality == "Ristijärvi"
+    assert home.text != core.texts.get("municipality_set", "en", municipality="Ristijärvi")
+
+
+def test_the_last_answers_topic_asked_again_in_other_words_keeps_its_municipality(core: Core) -> None:
+    """A user living in Kuhmo asks "Is there work for job seekers in Kajaani?", then "can that
+    project help a welder?" (ranked for the same topic, naming no municipality): Kajaani's entry
+    again, not the one for where they live."""
+    work_words = (("work_employment", 0.9), ("out_of_scope", 0.05))
+    script = scripted(core, {"work": work_words, "welder": work_words})
+    _, work, welder = talk(
+        script, ["I live in Kuhmo", "Is there work for job seekers in Kajaani?", "can that project help a welder?"]
+    )
+    assert work.municipality == "Kajaani"
+    assert welder.intent == "work_employment"
+    assert welder.municipality == "Kajaani"
+    assert welder.state.municipality == "Kuhmo"
