@@ -211,10 +211,10 @@ def goes_on(
     ranked intent's entries show is a new question (``detail_elsewhere``)."""
     if names_another_topic(knowledge, text, last.intent):
         return False
-    elsewhere = understanding.intent != last.intent and understanding.confidence >= SURE_OF_ANOTHER
     if signals.language or signals.condition:
         return True
-    if signals.rest <= BARE_LETTERS and knows(knowledge, last, signals) and not elsewhere:
+    elsewhere = understanding.intent != last.intent and understanding.confidence >= SURE_OF_ANOTHER
+    if signals.rest <= BARE_LETTERS and not elsewhere and knows(knowledge, last, signals):
         return True
     if detail_elsewhere(knowledge, understanding, signals, last):
         return False

@@ -26,7 +26,6 @@ from ..progress import note
 from ..project import phrases, places
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
-from ..project.phrases import plain
 from . import language, linear
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .linear import CharGrams, ComplementBayes, Softmax
@@ -156,7 +155,7 @@ class IntentClassifier:
         intents = [intent for _, intent in pairs]
         # The n-grams of the text as people type it without diacritics ("missa", "khi nao"):
         # answering reads the same (``_ngram_probabilities``); the embedding sees it as written.
-        grams = vectorizer.fit_transform([plain(text) for text in texts])
+        grams = vectorizer.fit_transform([phrases.plain(text) for text in texts])
         # Newton-CG: about 7 iterations where lbfgs needs 80, the same held-out accuracy
         # (config.yml: tol). Most of training, so it starts as soon as its n-grams are ready, on a
         # thread of its own, while this one fits the language model and chooses, embeds and fits
@@ -265,7 +264,7 @@ class IntentClassifier:
 
     def _ngram_probabilities(self, prepared: str) -> Any:
         assert self.models is not None
-        return self.models.ngrams.probabilities(self.models.grams.features(plain(prepared)))
+        return self.models.ngrams.probabilities(self.models.grams.features(phrases.plain(prepared)))
 
     def rank(self, text: str, foreign: bool = False) -> tuple[tuple[str, float], ...]:
         """Intents with their probabilities, best first. For a ``foreign`` text (a language the
