@@ -150,7 +150,8 @@ class Core:
                 return self._answer(
                     state, asked(self.knowledge, state, last, named), understanding, notes, municipality
                 )
-            source, instead = holder(self.knowledge, last, signals.detail, municipality, understanding)
+            bare = signals.rest <= BARE_LETTERS
+            source, instead = holder(self.knowledge, last, signals.detail, municipality, understanding, bare)
             detailed = self._answer(
                 state, source.intent, understanding, notes, municipality, signals.detail, source, instead=instead
             )  # the conversation's topic stays: "who do I ask?" of a course, then "what about Sotkamo?"

@@ -44,6 +44,10 @@ RANKED_FOR_A_DETAIL = 0.25
 #: it, whatever detail words they hold: "Where is Kajaani Info?" (0.97 the service point) after
 #: the work answer, whose entries name Kajaani Info too.
 SURE_OF_ANOTHER = 0.8
+#: A ranking at least this sure, behind what comes first, names the topic that holds a detail
+#: the last answer neither shows nor lacks, when the message asks for little but the detail
+#: (``holder``): a bare "how long?" is ranked for little else, and never surely.
+RANKED_BEHIND = 0.2
 #: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
 _SMALL_TALK = frozenset({GREET, THANKS})
 
@@ -105,6 +109,7 @@ def holder(
     detail: Detail | None,
     municipality: str | None = None,
     ranked: Understanding | None = None,
+    bare: bool = False,
 ) -> tuple[Entry, bool]:
     """The entry that answers ``detail`` of the ``last`` answer: the last one when it shows the
     detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
@@ -113,7 +118,11 @@ def holder(
     entry, whose gaps say its e-mail address is not known); else the entry of the detail's
     ``otherwise`` intent for ``municipality`` when it shows it ("her e-mail?" after what quota
     refugees get: the contact person's; for a detail asked ``unless_named`` only when the last
-    answer names nobody: "who organises it?" of the Red Cross café is the café's); else the last one.
+    answer names nobody: "who organises it?" of the Red Cross café is the café's); else, for a
+    detail asked ``from_named``, the entry about a place or service the last answer names ("where
+    is it?" of Kajaani's guidance: the Kajaani Info entry); else the entry of an intent the message
+    is also ranked for that shows it, when the message asks for little but the detail (``bare``,
+    ``_ranked_holder``) and no entry of the last answer's topic shows it; else the last one.
     When the gaps of the last answer say the sources lack it, the entry about a place or service
     it names (its title names it) answers if it shows or lacks it too: "when is it open?" of where
     Kajaani's guidance is given, which names Kajaani Info, is the Kajaani Info entry's. When the
@@ -121,12 +130,17 @@ def holder(
     the message is ``ranked`` for (``RANKED_FOR_A_DETAIL``) shows too, that entry answers: "her
     e-mail?" of Suomussalmi's guidance, naming its contact person, is the contact person's. With
     it, whether that entry answers instead of the last one (``stands_in``)."""
-    source = _holder(knowledge, last, detail, municipality, ranked)
+    source = _holder(knowledge, last, detail, municipality, ranked, bare)
     return source, stands_in(knowledge, last, source) and not (detail and _shared(detail, last, source))
 
 
 def _holder(
-    knowledge: Knowledge, last: Entry, detail: Detail | None, municipality: str | None, ranked: Understanding | None
+    knowledge: Knowledge,
+    last: Entry,
+    detail: Detail | None,
+    municipality: str | None,
+    ranked: Understanding | None,
+    bare: bool,
 ) -> Entry:
     if detail is None:
         return last
@@ -142,7 +156,31 @@ def _holder(
     found = next((entry for entry in related if tells(detail, entry)), None) if detail.from_related else None
     named = detail.unless_named and not nameless(knowledge, last)
     other = knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and not named else None
-    return found or (other if other is not None and shows(detail, other) else last)
+    if found or (other is not None and shows(detail, other)):
+        return found or other or last
+    about = next(iter(about_named(knowledge, last)), None) if detail.from_named else None
+    # the topic's own entries, or a named one's, answer what they hold ("how long?" of Paltamo's course)
+    held = named or any(shows(detail, entry) for entry in knowledge.entries_for(last.intent))
+    ranked_holder = _ranked_holder(knowledge, last, detail, municipality, ranked) if bare and not held else None
+    return about or ranked_holder or last
+
+
+def _ranked_holder(
+    knowledge: Knowledge, last: Entry, detail: Detail, municipality: str | None, ranked: Understanding | None
+) -> Entry | None:
+    """The entry, for ``municipality``, of the first intent the message is ``ranked`` for
+    (``RANKED_BEHIND``; no small talk, out of scope, another authority or the last answer's) that
+    shows ``detail``: "ne kadar sürüyor?" (how long?) after who integration services are for, an
+    answer giving no duration, ranked out of scope first and next for how long one is a client."""
+    for intent, confidence in ranked.ranking if ranked else ():
+        if confidence < RANKED_BEHIND:
+            break
+        if intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, OTHER_AUTHORITY, last.intent):
+            continue
+        entry = knowledge.entry_for(intent, municipality)
+        if entry is not None and shows(detail, entry):
+            return entry
+    return None
 
 
 def about_named(knowledge: Knowledge, last: Entry) -> tuple[Entry, ...]:

@@ -166,3 +166,35 @@ def test_a_situation_of_someone_else_opens_a_condition_in_every_language() -> No
         "а для тих хто вже працює?",
     )
     assert all(steering.read(text, lambda folded: folded).condition for text in opened)
+
+
+def test_where_of_an_answer_giving_no_place_is_the_entry_about_the_service_it_names(core: Core) -> None:
+    """Kajaani's guidance names Kajaani Info and gives no address, nor says the sources lack one:
+    "where is it?" gets the Kajaani Info entry, whole (where the Info is, in words), not the same
+    answer again."""
+    bot = scripted(core, {"advice": GUIDANCE, "where": ((GREET, 0.3), (OUT_OF_SCOPE, 0.2))})
+    _, where = talk(bot, ["Where do I get advice in Kajaani?", "where is it?"])
+    assert where.topic == "service_point"
+    assert "city hall" in where.text
+    assert "do not give the exact place" not in where.text, "the entry about it is no stand-in"
+
+
+def test_a_detail_the_answer_lacks_comes_from_a_topic_the_message_also_ranks_for(core: Core) -> None:
+    """Who integration services are for says nothing of how long: "how long does it take?", ranked
+    out of scope first and for how long one is a client next, gets that entry's duration, said to
+    stand in; ranked that low for nothing that shows a duration, the same answer again."""
+    clients = (("integration_services", 0.9), ("client_duration", 0.05))
+    bot = scripted(
+        core,
+        {
+            "clients": clients,
+            "long": ((OUT_OF_SCOPE, 0.4), ("client_duration", 0.25)),
+            "duration": ((OUT_OF_SCOPE, 0.6), ("client_duration", 0.1)),
+        },
+    )
+    _, duration = talk(bot, ["Who are the clients of integration services?", "how long does it take?"])
+    assert duration.topic == "client_duration"
+    assert "do not say how long" in duration.text
+    assert "3-4" in duration.text
+    _, again = talk(bot, ["Who are the clients of integration services?", "and the duration?"])
+    assert again.topic == "integration_services"

@@ -76,6 +76,10 @@ class Detail:
     #: ``otherwise`` only after an answer naming no one and nothing ("who?" of the Red Cross café
     #: is the café's).
     unless_named: bool = False
+    #: Asked of an entry that neither shows nor lacks it, the entry about a place or service the
+    #: last answer names answers it, whole if need be ("where is it?" of Kajaani's guidance, naming
+    #: Kajaani Info: the Kajaani Info entry).
+    from_named: bool = False
 
     def lacked_by(self, gaps: Iterable[str]) -> bool:
         """Tell whether one of an entry's ``gaps:`` lines says the sources lack this detail."""
@@ -309,7 +313,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
             )
         gaps = phrase_pattern(plain(str(word)) for word in raw.get("gaps") or ())
         asked = phrases(f"details: {name}", raw.get("phrases"), False)
-        flags = {flag: raw.get(flag) is True for flag in ("yields", "from_related", "unless_named")}
+        flags = {flag: raw.get(flag) is True for flag in ("yields", "from_related", "unless_named", "from_named")}
         otherwise = str(raw["otherwise"]) if raw.get("otherwise") else None
         details.append(Detail(str(name), str(raw["shape"]), gaps, asked, **flags, otherwise=otherwise))
     requests = data.get("language_requests") or {}
