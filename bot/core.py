@@ -15,6 +15,7 @@ from datetime import date
 from . import names
 from .bidi import isolate_ltr
 from .cleantext import clean
+from .details import holder
 from .dialogue import Button as Button
 from .dialogue import Reply as Reply
 from .dialogue import State as State
@@ -27,7 +28,6 @@ from .followup import (
     before_remark,
     focused,
     goes_on,
-    holder,
     names_an_entry,
     place_of_named,
     runner_up,

@@ -13,11 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from .details import RANKED_FOR_A_DETAIL, SMALL_TALK, knows, shows
 from .dialogue import State
-from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
+from .names import OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
 from .patterns import QUESTION_MARKS
-from .project.conversation import Detail, Signals, Steering, letters, names_another_topic
+from .project.conversation import Signals, Steering, letters, names_another_topic
 from .project.knowledge import Entry, Knowledge
 from .project.places import normalize
 
@@ -37,19 +38,10 @@ ECHO_LETTERS = 45
 #: answer in that language ("can you tell me that in Russian?", "Voisitko kertoa saman suomeksi,
 #: en ymmärrä englantia hyvin?": people say why they ask).
 REQUEST_LETTERS = 60
-#: A ranking at least this sure, though not sure enough to name a topic of its own
-#: (``VAGUE_BELOW``), names the topic of a detail the last answer's topic does not hold.
-RANKED_FOR_A_DETAIL = 0.25
 #: A few words ranked at least this sure for another intent than the last answer's ask about
 #: it, whatever detail words they hold: "Where is Kajaani Info?" (0.97 the service point) after
 #: the work answer, whose entries name Kajaani Info too.
 SURE_OF_ANOTHER = 0.8
-#: A ranking at least this sure, behind what comes first, names the topic that holds a detail
-#: the last answer neither shows nor lacks, when the message asks for little but the detail
-#: (``holder``): a bare "how long?" is ranked for little else, and never surely.
-RANKED_BEHIND = 0.2
-#: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
-_SMALL_TALK = frozenset({GREET, THANKS})
 
 
 def own_topic(
@@ -78,7 +70,7 @@ def topical(understanding: Understanding, last: Entry, topic: str | None = None)
     person answered "who do I ask?", the course's; then "Who is the contact person for
     integration?" is a question of its own)."""
     intent = understanding.intent
-    if intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, topic or last.intent):
+    if intent in SMALL_TALK or intent in (OUT_OF_SCOPE, topic or last.intent):
         return False
     return understanding.confidence >= VAGUE_BELOW
 
@@ -89,144 +81,6 @@ def with_request(signals: Signals, understanding: Understanding, last: Entry | N
     if signals.language or not signals.named_language or last is None or signals.rest > REQUEST_LETTERS:
         return signals
     return signals if topical(understanding, last) else replace(signals, language=signals.named_language)
-
-
-def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
-    """Tell whether the last answer's topic holds the detail the message asks for: lines of one of
-    its entries show it ("how long?" of a course: at most 250 days), or the ``gaps:`` of the last
-    answer say the sources lack it (then the answer says so), or a related entry does either."""
-    detail = signals.detail
-    if detail is None:
-        return False
-    entries = knowledge.entries_for(last.intent)
-    related = detail.from_related and any(tells(detail, entry) for entry in knowledge.related(last))
-    return tells(detail, last) or any(shows(detail, entry) for entry in entries) or related
-
-
-def holder(
-    knowledge: Knowledge,
-    last: Entry,
-    detail: Detail | None,
-    municipality: str | None = None,
-    ranked: Understanding | None = None,
-    bare: bool = False,
-) -> tuple[Entry, bool]:
-    """The entry that answers ``detail`` of the ``last`` answer: the last one when it shows the
-    detail, or its gaps say the sources lack it, or nothing is asked; else, for a detail asked
-    ``from_related``, a related entry that does, one showing it first, then one of the same
-    municipality ("how do I contact them?" after what the council does: the council's contact
-    entry, whose gaps say its e-mail address is not known); else the entry of the detail's
-    ``otherwise`` intent for ``municipality`` when it shows it ("her e-mail?" after what quota
-    refugees get: the contact person's; for a detail asked ``unless_named`` only when the last
-    answer names nobody: "who organises it?" of the Red Cross café is the café's); else, for a
-    detail asked ``from_named``, the entry about a place or service the last answer names ("where
-    is it?" of Kajaani's guidance: the Kajaani Info entry); else the entry of an intent the message
-    is also ranked for that shows it, when the message asks for little but the detail (``bare``,
-    ``_ranked_holder``) and no entry of the last answer's topic shows it; else the last one.
-    When the gaps of the last answer say the sources lack it, the entry about a place or service
-    it names (its title names it) answers if it shows or lacks it too: "when is it open?" of where
-    Kajaani's guidance is given, which names Kajaani Info, is the Kajaani Info entry's. When the
-    last answer shows the detail with a fact that the entry of its municipality for the intent
-    the message is ``ranked`` for (``RANKED_FOR_A_DETAIL``) shows too, that entry answers: "her
-    e-mail?" of Suomussalmi's guidance, naming its contact person, is the contact person's. With
-    it, whether that entry answers instead of the last one (``stands_in``)."""
-    source = _holder(knowledge, last, detail, municipality, ranked, bare)
-    return source, stands_in(knowledge, last, source) and not (detail and _shared(detail, last, source))
-
-
-def _holder(
-    knowledge: Knowledge,
-    last: Entry,
-    detail: Detail | None,
-    municipality: str | None,
-    ranked: Understanding | None,
-    bare: bool,
-) -> Entry:
-    if detail is None:
-        return last
-    if shows(detail, last):  # the contact person's own entry, when the last answer names them
-        sure = ranked is not None and ranked.confidence >= RANKED_FOR_A_DETAIL
-        own = knowledge.entry_for(ranked.intent, last.municipality) if sure and ranked else None
-        return own if own is not None and _shared(detail, last, own) else last
-    if detail.lacked_by(last.gaps):
-        return next((entry for entry in about_named(knowledge, last) if tells(detail, entry)), last)
-    related = sorted(
-        knowledge.related(last), key=lambda entry: (not shows(detail, entry), entry.municipality != last.municipality)
-    )
-    found = next((entry for entry in related if tells(detail, entry)), None) if detail.from_related else None
-    named = detail.unless_named and not nameless(knowledge, last)
-    other = knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and not named else None
-    if found or (other is not None and shows(detail, other)):
-        return found or other or last
-    about = next(iter(about_named(knowledge, last)), None) if detail.from_named else None
-    # the topic's own entries, or a named one's, answer what they hold ("how long?" of Paltamo's course)
-    held = named or any(shows(detail, entry) for entry in knowledge.entries_for(last.intent))
-    ranked_holder = _ranked_holder(knowledge, last, detail, municipality, ranked) if bare and not held else None
-    return about or ranked_holder or last
-
-
-def _ranked_holder(
-    knowledge: Knowledge, last: Entry, detail: Detail, municipality: str | None, ranked: Understanding | None
-) -> Entry | None:
-    """The entry, for ``municipality``, of the first intent the message is ``ranked`` for
-    (``RANKED_BEHIND``; no small talk, out of scope, another authority or the last answer's) that
-    shows ``detail``: "ne kadar sürüyor?" (how long?) after who integration services are for, an
-    answer giving no duration, ranked out of scope first and next for how long one is a client."""
-    for intent, confidence in ranked.ranking if ranked else ():
-        if confidence < RANKED_BEHIND:
-            break
-        if intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, OTHER_AUTHORITY, last.intent):
-            continue
-        entry = knowledge.entry_for(intent, municipality)
-        if entry is not None and shows(detail, entry):
-            return entry
-    return None
-
-
-def about_named(knowledge: Knowledge, last: Entry) -> tuple[Entry, ...]:
-    """The other entries, for the municipality of the ``last`` answer or the whole region, whose
-    title names a place, service or project the last answer names ("Kajaani Info")."""
-    names = [
-        normalize(fact) for fact in last.facts if fact in knowledge.proper_names and fact not in _places(knowledge)
-    ]
-    return tuple(
-        entry
-        for entry in knowledge.entries
-        if entry != last
-        and entry.municipality in (last.municipality, None)
-        and any(name in normalize(title) for title in entry.title.values() for name in names)
-    )
-
-
-def stands_in(knowledge: Knowledge, last: Entry, source: Entry) -> bool:
-    """Tell whether ``source``, answering a detail of the ``last`` answer, answers instead of it:
-    neither the last answer nor a related entry, nor the entry about what it names (the contact
-    person's, when the answer names nobody), so the answer first says the last one lacks it."""
-    return source != last and source not in knowledge.related(last) and source not in about_named(knowledge, last)
-
-
-def _shared(detail: Detail, last: Entry, other: Entry) -> bool:
-    """Tell whether ``other`` shows ``detail`` with a fact the ``last`` answer holds too (the same e-mail)."""
-    return any(detail.lines(text, set(last.facts) & set(other.facts)) for text in other.text.values())
-
-
-def _places(knowledge: Knowledge) -> set[str]:
-    return {municipality.name for municipality in knowledge.municipalities}
-
-
-def nameless(knowledge: Knowledge, entry: Entry) -> bool:
-    """Tell whether ``entry`` names no one and nothing (a person, a project, a place) but municipalities."""
-    return not any(fact in knowledge.proper_names and not knowledge.find_municipality(fact) for fact in entry.facts)
-
-
-def tells(detail: Detail, entry: Entry) -> bool:
-    """Tell whether ``entry`` shows ``detail`` or says that the sources lack it."""
-    return shows(detail, entry) or detail.lacked_by(entry.gaps)
-
-
-def shows(detail: Detail, entry: Entry) -> bool:
-    """Tell whether lines of ``entry``'s text show ``detail``."""
-    return any(detail.lines(text, entry.facts) for text in entry.text.values())
 
 
 def goes_on(
@@ -269,7 +123,7 @@ def detail_elsewhere(knowledge: Knowledge, understanding: Understanding, signals
     "what is the Instagram account of the foreigners in Kajaani?" after the welcome event asks
     how to reach the council, whose contact entry names the account."""
     intent, detail = understanding.intent, signals.detail
-    if detail is None or intent in _SMALL_TALK or intent in (OUT_OF_SCOPE, OTHER_AUTHORITY, last.intent):
+    if detail is None or intent in SMALL_TALK or intent in (OUT_OF_SCOPE, OTHER_AUTHORITY, last.intent):
         return False
     sure = understanding.confidence >= RANKED_FOR_A_DETAIL
     return sure and not knows(knowledge, last, signals) and any(shows(detail, e) for e in knowledge.entries_for(intent))
