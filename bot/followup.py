@@ -53,13 +53,15 @@ def own_topic(
 ) -> bool:
     """Tell whether the message is surely about a topic other than the last answer's; another
     authority's ("a dentist in Kuhmo?", however unsure) and out of scope count too, unless it asks
-    only for a place or a detail. ``focus``, what is left of a short follow-up without its names
-    and opening ("e em" of "e em Hyrynsalmi?"), understood alone, must name that topic too: a
-    ranking sure of a message that is little more than a municipality's name is the name's."""
+    only for a place or a detail; a few words of its own besides ranked surely out of scope
+    (``SURE_OF_ANOTHER``) count even then ("а где купить машину?", where do I buy a car?).
+    ``focus``, what is left of a short follow-up without its names and opening ("e em" of "e em
+    Hyrynsalmi?"), understood alone, must name that topic too: a ranking sure of a message that is
+    little more than a municipality's name is the name's."""
     if topical(understanding, last, topic) and (focus is None or topical(focus, last, topic)):
         return True
     if signals.rest <= BARE_LETTERS:
-        return False
+        return signals.rest > 0 and understanding.intent == OUT_OF_SCOPE and understanding.confidence >= SURE_OF_ANOTHER
     intent, sure = understanding.intent, understanding.confidence >= VAGUE_BELOW
     return intent == OTHER_AUTHORITY or (intent == OUT_OF_SCOPE and sure)
 

@@ -476,3 +476,21 @@ def test_the_last_answers_topic_asked_again_in_other_words_keeps_its_municipalit
     assert welder.intent == "work_employment"
     assert welder.municipality == "Kajaani"
     assert welder.state.municipality == "Kuhmo"
+
+
+def test_a_few_words_of_their_own_surely_out_of_scope_fall_back_after_an_answer(core: Core) -> None:
+    """ "where do I buy a car?" asks for a place, but "buy a car" is a question of its own that the
+    ranking is sure is out of scope: the fallback, not the course again; "where?" ranked as
+    surely, with nothing besides, asks where the course is."""
+    bot = scripted(
+        core,
+        {
+            "finnish": (("integration_training", 0.9), ("language_cafe", 0.05)),
+            "car": ((OUT_OF_SCOPE, 0.85), ("volunteer_activities", 0.03)),
+            "where": ((OUT_OF_SCOPE, 0.85), (GREET, 0.05)),
+        },
+    )
+    _, car = talk(bot, ["Where can I learn Finnish in Kajaani?", "where do I buy a car?"])
+    assert (car.topic, car.fallback) == (None, True)
+    _, where = talk(bot, ["Where can I learn Finnish in Kajaani?", "where?"])
+    assert where.topic == "integration_training_kajaani"
