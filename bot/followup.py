@@ -53,7 +53,9 @@ def own_topic(
 ) -> bool:
     """Tell whether the message is surely about a topic other than the last answer's; another
     authority's ("a dentist in Kuhmo?", however unsure) and out of scope count too, unless it asks
-    only for a place or a detail; a few words of its own besides ranked surely out of scope
+    only for a place or a detail, or the last answer's topic is ranked close behind out of scope
+    (``RUNNER_UP_SHARE``: "Combien coûte le cours ?" after the course, ranked 0.35 for both); a
+    few words of its own besides ranked surely out of scope
     (``SURE_OF_ANOTHER``) count even then ("а где купить машину?", where do I buy a car?).
     ``focus``, what is left of a short follow-up without its names and opening ("e em" of "e em
     Hyrynsalmi?"), understood alone, must name that topic too: a ranking sure of a message that is
@@ -63,7 +65,8 @@ def own_topic(
     if signals.rest <= BARE_LETTERS:
         return signals.rest > 0 and understanding.intent == OUT_OF_SCOPE and understanding.confidence >= SURE_OF_ANOTHER
     intent, sure = understanding.intent, understanding.confidence >= VAGUE_BELOW
-    return intent == OTHER_AUTHORITY or (intent == OUT_OF_SCOPE and sure)
+    behind = dict(understanding.ranking).get(topic or last.intent, 0.0) >= RUNNER_UP_SHARE * understanding.confidence
+    return intent == OTHER_AUTHORITY or (intent == OUT_OF_SCOPE and sure and not behind)
 
 
 def topical(understanding: Understanding, last: Entry, topic: str | None = None) -> bool:

@@ -494,3 +494,21 @@ def test_a_few_words_of_their_own_surely_out_of_scope_fall_back_after_an_answer(
     assert (car.topic, car.fallback) == (None, True)
     _, where = talk(bot, ["Where can I learn Finnish in Kajaani?", "where?"])
     assert where.topic == "integration_training_kajaani"
+
+
+def test_out_of_scope_with_the_last_answer_close_behind_asks_about_it(core: Core) -> None:
+    """ "how much does the Finnish course cost for me?" after the course, ranked out of scope and
+    the course as high, asks what the course costs; a question ranked out of scope with the course
+    far behind falls back."""
+    bot = scripted(
+        core,
+        {
+            "study": (("integration_training", 0.9), ("language_cafe", 0.05)),
+            "course": ((OUT_OF_SCOPE, 0.35), ("integration_training", 0.34)),
+            "flat": ((OUT_OF_SCOPE, 0.5), ("integration_training", 0.1)),
+        },
+    )
+    _, cost = talk(bot, ["Where can I study the language in Kajaani?", "how much does the Finnish course cost for me?"])
+    assert cost.topic == "integration_training_kajaani"
+    _, flat = talk(bot, ["Where can I study the language in Kajaani?", "how much does a rented flat cost for me?"])
+    assert (flat.topic, flat.fallback) == (None, True)
