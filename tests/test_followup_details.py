@@ -198,3 +198,21 @@ def test_a_detail_the_answer_lacks_comes_from_a_topic_the_message_also_ranks_for
     assert "3-4" in duration.text
     _, again = talk(bot, ["Who are the clients of integration services?", "and the duration?"])
     assert again.topic == "integration_services"
+
+
+def test_whether_children_may_come_is_the_line_naming_them(core: Core) -> None:
+    """ "can I bring my kids?" after where to practise Finnish in Kajaani gets the line saying that
+    small children may come to the Red Cross reading group, not the one about its café; it is read
+    so in Russian too."""
+    bot = scripted(
+        core,
+        {
+            "practise": (("language_cafe", 0.9), ("literacy_training", 0.05)),
+            "kids": ((OUT_OF_SCOPE, 0.3), ("volunteer_activities", 0.2)),
+        },
+    )
+    first, kids = talk(bot, ["Where can I practise Finnish in Kajaani?", "can I bring my kids?"])
+    assert (first.topic, kids.topic) == ("language_cafe_kajaani", "language_cafe_kajaani")
+    assert "small children" in kids.text
+    assert "Kahvila" not in kids.text, "only the line naming children"
+    assert core.steering.read("можно с детьми?", core.knowledge.without_municipalities).detail is not None

@@ -46,9 +46,16 @@ SHAPES: Mapping[str, re.Pattern[str]] = {
     "social": re.compile(
         r"\b(?:instagram|facebook|tiktok|whatsapp|youtube)|\bsome(?:ssa|postau|kanav)|social media", re.I
     ),
+    # Whether children may come is said in words too: the lines naming them, in any language.
+    "children": re.compile(
+        r"\b(?:child|children|kids?|lap(?:si|set|sia|sen|sineen)|lasten|lapsed|barn\w*|enfants?|niñ[oa]s?|hij[oa]s?"
+        r"|çocuk\w*|watoto|mtoto|abana|umwana|carruur\w*|дет(?:и|ей|ям|ьми|ях|ск\w*)|ребён\w*|ребен\w*"
+        r"|діт(?:и|ей|ям|ьми|ях)|дитин\w*|дитяч\w*|trẻ em|trẻ nhỏ)\b|孩子|小孩|儿童|أطفال|اطفال|طفل|کودک|بچه|منداڵ|เด็ก",
+        re.IGNORECASE,
+    ),
 }
 #: Shapes read in an entry's lines rather than in its facts.
-LINE_SHAPES = frozenset({"social"})
+LINE_SHAPES = frozenset({"social", "children"})
 #: A word of a message's remainder (punctuation weighs in a ranking of a few letters: "e em ?").
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # Chinese characters are words: each weighs as much as a few Latin letters.
