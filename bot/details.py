@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
 from .nlu import Understanding
-from .project.conversation import Detail, Signals
+from .project.conversation import LINE_SHAPES, Detail, Signals
 from .project.knowledge import Entry, Knowledge
 from .project.places import normalize
 
@@ -137,7 +137,10 @@ def stands_in(knowledge: Knowledge, last: Entry, source: Entry) -> bool:
 
 
 def _shared(detail: Detail, last: Entry, other: Entry) -> bool:
-    """Tell whether ``other`` shows ``detail`` with a fact the ``last`` answer holds too (the same e-mail)."""
+    """Tell whether ``other`` shows ``detail`` with a fact the ``last`` answer holds too (the same
+    e-mail); a detail read in the lines themselves (children, social media) has no such fact."""
+    if detail.shape in LINE_SHAPES:
+        return False
     return any(detail.lines(text, set(last.facts) & set(other.facts)) for text in other.text.values())
 
 
