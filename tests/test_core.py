@@ -119,6 +119,21 @@ def test_an_emergency_wins_over_a_question_about_services(core: Core) -> None:
     assert reply.emergency
 
 
+def test_a_ranking_barely_sure_of_an_emergency_answers_the_question_it_ranks_next(core: Core) -> None:
+    # "can I bring my kids?" ranked 0.22 for an emergency and got the 112 answer.
+    unsure = with_ranking(core, ("emergency", 0.22), ("language_cafe", 0.2), ("volunteer_activities", 0.1))
+    reply = unsure.reply(State(language="en"), "can I bring my kids?")
+    assert not reply.emergency
+    assert reply.intent == "language_cafe"
+    sure = with_ranking(core, ("emergency", 0.45), ("language_cafe", 0.2))
+    assert sure.reply(State(language="en"), "my friend fell down the stairs, help").emergency
+
+
+def test_an_emergency_phrase_answers_112_whatever_the_ranking(core: Core) -> None:
+    unsure = with_ranking(core, ("language_cafe", 0.5), ("emergency", 0.11))
+    assert unsure.reply(State(language="et"), "Naaber kukkus trepil ega ärka, vaja kohe abi").emergency
+
+
 @pytest.mark.parametrize("text", ["What will the weather be tomorrow?", "Who won the football match?", "asdfgh qwerty"])
 def test_out_of_scope_gets_a_polite_fallback_naming_kajaani_info(core: Core, text: str) -> None:
     reply = ask(core, text)
