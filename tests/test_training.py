@@ -109,7 +109,7 @@ def test_a_one_example_edit_embeds_only_new_texts(
 
 def test_the_embedding_model_learns_from_the_examples_least_alike(knowledge: Knowledge, tmp_path: Path) -> None:
     model = classifier(knowledge, tmp_path, threads=1)
-    assert model.embedding["share"] == 0.42
+    assert model.embedding["share"] == 0.40
     english = [
         "where is the language cafe",
         "where is the language cafe?",
