@@ -51,7 +51,7 @@ from .names import (
     THANKS,
     TOPIC,
 )
-from .nlu import NLU, Understanding
+from .nlu import EMERGENCY_SURE, NLU, Understanding
 from .project.conversation import Detail, Steering
 from .project.knowledge import Entry, Knowledge
 from .project.texts import Texts
@@ -66,12 +66,6 @@ MAX_CHARS = 1000
 FALLBACKS_BEFORE_A_PERSON = 2
 _ANSWERED_BY_INTERFACE = {GREET: "welcome", THANKS: "thanks", names.OTHER_AUTHORITY: names.OTHER_AUTHORITY}
 EMERGENCY_SOURCES = ("112.fi",)
-#: Without an emergency phrase (knowledge/emergency.yml), the ranking alone must be at least this
-#: sure of an emergency to answer 112: "can I bring my kids?" (0.22) and a Thai "who looks after
-#: immigrants in Hyrynsalmi?" (0.18) got the 112 answer. Held-out emergencies without a phrase
-#: rank 0.42 and more (one Estonian at 0.11, whose words are now phrases); the dev halves' questions
-#: that are no emergency and rank it first, 0.27 at most.
-EMERGENCY_SURE = 0.3
 
 
 class Core:
@@ -139,7 +133,6 @@ class Core:
         if understanding.intent == EMERGENCY and not bare_home:
             if understanding.confidence >= EMERGENCY_SURE and not self._unsure(understanding):
                 return self._emergency(state.naming(named, signals.home), understanding)
-            # Too unsure for 112: the message is the question the rest of the ranking says.
             understanding = replace(understanding, ranking=understanding.ranking[1:] or ((OUT_OF_SCOPE, 0.0),))
         asking = asks(self.knowledge, understanding, signals, self._unsure(understanding))
         if named and (self.nlu.names_only(cleaned) or (signals.home and not asking)):
