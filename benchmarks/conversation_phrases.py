@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,12 +126,17 @@ def load_phrases(folder: Path = FOLDER) -> list[Phrase]:
 
 def counts(reader: Reader, phrases: Sequence[Phrase]) -> dict[str, tuple[int, int]]:
     """Per category: (recognised, all)."""
+    return tally((phrase.category, reader.recognised(phrase)) for phrase in phrases)
+
+
+def tally(results: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
+    """Per group: (recognised, all), of (group, recognised) pairs."""
     seen: Counter[str] = Counter()
     right: Counter[str] = Counter()
-    for phrase in phrases:
-        seen[phrase.category] += 1
-        right[phrase.category] += reader.recognised(phrase)
-    return {category: (right[category], seen[category]) for category in sorted(seen)}
+    for group, recognised in results:
+        seen[group] += 1
+        right[group] += recognised
+    return {group: (right[group], seen[group]) for group in sorted(seen)}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -141,21 +146,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     project = load_project(FOLDER.parent.parent)
     reader = Reader(project.steering, project.knowledge)
     phrases = load_phrases()
-    by_category = counts(reader, phrases)
+    recognised = [reader.recognised(phrase) for phrase in phrases]  # once each: every table reads it
+    by_category = tally((phrase.category, hit) for phrase, hit in zip(phrases, recognised, strict=True))
     total = sum(n for _, n in by_category.values())
     hits = sum(r for r, _ in by_category.values())
     print(f"# Conversation phrases: {hits}/{total} recognised ({100 * hits / total:.1f}%)\n")
     print("| category | recognised | n | % |\n|---|---|---|---|")
-    for category, (recognised, n) in by_category.items():
-        print(f"| {category} | {recognised} | {n} | {100 * recognised / n:.1f} |")
-    by_language: dict[str, list[bool]] = defaultdict(list)
-    for phrase in phrases:
-        by_language[phrase.language].append(reader.recognised(phrase))
-    print("\nper language: " + ", ".join(f"{code} {sum(v)}/{len(v)}" for code, v in sorted(by_language.items())))
+    for category, (right, n) in by_category.items():
+        print(f"| {category} | {right} | {n} | {100 * right / n:.1f} |")
+    by_language = tally((phrase.language, hit) for phrase, hit in zip(phrases, recognised, strict=True))
+    print("\nper language: " + ", ".join(f"{code} {right}/{n}" for code, (right, n) in by_language.items()))
     if args.missed:
         print("\nNot recognised:")
-        for phrase in phrases:
-            if not reader.recognised(phrase):
+        for phrase, hit in zip(phrases, recognised, strict=True):
+            if not hit:
                 signals = reader.signals(phrase.text)
                 detail = signals.detail.name if signals.detail else None
                 print(f"{phrase.language:4} {phrase.category:14} detail={detail} rest={signals.rest}: {phrase.text!r}")

@@ -5,7 +5,7 @@ is also ranked for). bot/followup.py decides whether a message asks one; this mo
 
 from __future__ import annotations
 
-from .names import GREET, OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
+from .names import OTHER_AUTHORITY, OUT_OF_SCOPE, SMALL_TALK
 from .nlu import Understanding
 from .project.conversation import LINE_SHAPES, Detail, Signals
 from .project.knowledge import Entry, Knowledge
@@ -18,8 +18,6 @@ RANKED_FOR_A_DETAIL = 0.25
 #: the last answer neither shows nor lacks, when the message asks for little but the detail
 #: (``holder``): a bare "how long?" is ranked for little else, and never surely.
 RANKED_BEHIND = 0.2
-#: Greetings and thanks are no topic: "Hi, and in Kuhmo?" goes on.
-SMALL_TALK = frozenset({GREET, THANKS})
 
 
 def knows(knowledge: Knowledge, last: Entry, signals: Signals) -> bool:
@@ -87,8 +85,10 @@ def _holder(
     found = next((entry for entry in related if tells(detail, entry)), None) if detail.from_related else None
     named = detail.unless_named and not nameless(knowledge, last)
     other = knowledge.entry_for(detail.otherwise, municipality) if detail.otherwise and not named else None
-    if found or (other is not None and shows(detail, other)):
-        return found or other or last
+    if found:
+        return found
+    if other is not None and shows(detail, other):
+        return other
     about = next(iter(about_named(knowledge, last)), None) if detail.from_named else None
     # the topic's own entries, or a named one's, answer what they hold ("how long?" of Paltamo's course)
     held = named or any(shows(detail, entry) for entry in knowledge.entries_for(last.intent))

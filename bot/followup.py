@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .details import RANKED_FOR_A_DETAIL, SMALL_TALK, knows, shows
+from .details import RANKED_FOR_A_DETAIL, knows, shows
 from .dialogue import State
-from .names import OTHER_AUTHORITY, OUT_OF_SCOPE, THANKS
+from .names import OTHER_AUTHORITY, OUT_OF_SCOPE, SMALL_TALK, THANKS
 from .nlu import Understanding
 from .patterns import QUESTION_MARKS
 from .project.conversation import Signals, Steering, letters, names_another_topic

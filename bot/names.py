@@ -17,6 +17,9 @@ HUMAN_CONTACT: Final = "human_contact"
 OTHER_AUTHORITY: Final = "other_authority"
 GREET: Final = "greet"
 THANKS: Final = "thanks"
+#: Greetings and thanks: no topic of their own ("Hi, and in Kuhmo?" goes on; "Hello, I am ..." asks
+#: something after it).
+SMALL_TALK: Final = frozenset({GREET, THANKS})
 EVENTS: Final = "events"
 COUNCIL_CONTACT: Final = "council_contact"
 COUNCIL_INTENTS: Final = frozenset({"council_info", COUNCIL_CONTACT})

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from ..languages import SUPPORTED
-from ..names import EMERGENCY, GREET, HUMAN_CONTACT, OUT_OF_SCOPE, THANKS
+from ..names import EMERGENCY, GREET, HUMAN_CONTACT, OUT_OF_SCOPE, SMALL_TALK, THANKS
 from ..privacy import redact
 from ..project.knowledge import Knowledge
 from .entries import Chooser
@@ -74,8 +74,6 @@ class FallbackRule:
 _NOT_ABOUT_A_PLACE = frozenset({GREET, THANKS, HUMAN_CONTACT, EMERGENCY})
 #: Messages that name a person without asking about them ("thanks, Tanja Meskus").
 _NOT_ABOUT_A_PERSON = frozenset({GREET, THANKS, EMERGENCY})
-#: Small talk: a longer message that starts "Hello, I am ..." asks something after it.
-_SMALL_TALK = frozenset({GREET, THANKS})
 #: Up to this many words, a question naming only places outside the region is about them.
 ELSEWHERE_WORDS = 15
 #: Without an emergency phrase (knowledge/emergency.yml), the ranking alone must be at least this
@@ -204,14 +202,14 @@ class NLU:
         ranking = self.ranker.rank(asked.text, foreign)
         if asked.unabridged:  # sentences with only personal data were left out
             whole = self.ranker.rank(asked.unabridged, foreign)
-            small_talk = ranking[0][0] in _SMALL_TALK  # "My name is ..., I need a time, phone ... . Thanks!"
+            small_talk = ranking[0][0] in SMALL_TALK  # "My name is ..., I need a time, phone ... . Thanks!"
             ranking = whole if small_talk else blended(whole, ranking, ABRIDGED_WEIGHT)
         question = asked.question
         if question:  # a long message: the question is often its last sentence, after the story
             alone = self.ranker.rank(question, foreign)
-            opening = ranking[0][0] in _SMALL_TALK and alone[0][0] not in _SMALL_TALK
+            opening = ranking[0][0] in SMALL_TALK and alone[0][0] not in SMALL_TALK
             ranking = alone if opening else blended(ranking, alone, QUESTION_WEIGHT)
-        if ranking[0][0] in _SMALL_TALK:
+        if ranking[0][0] in SMALL_TALK:
             ranking = self._past_the_greeting(asked.text, ranking, foreign)
         ranking = self._about_the_person(text, ranking)
         if ranking[0][0] not in _NOT_ABOUT_A_PLACE and self._elsewhere(text):
@@ -235,7 +233,7 @@ class NLU:
         if rest is None:
             return ranking
         alone = self.ranker.rank(rest, foreign)
-        if alone[0][0] in _SMALL_TALK or (alone[0][0] == OUT_OF_SCOPE and not is_question(rest)):
+        if alone[0][0] in SMALL_TALK or (alone[0][0] == OUT_OF_SCOPE and not is_question(rest)):
             return ranking
         return alone
 
