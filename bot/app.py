@@ -24,7 +24,7 @@ from .nlu.embedded import IntentClassifier
 from .nlu.entries import EntryChooser
 from .nlu.language import LanguageDetector
 from .nlu.rasa import RasaRanker
-from .paths import cache_dir, project_root
+from .paths import SHIPPED_VECTORS, cache_dir, project_root
 from .project import load_project
 from .project.config import Config
 from .project.intents import Example
@@ -58,6 +58,7 @@ def build_nlu(
         config.component("LogisticRegressionClassifier", IntentClassifier.classifier_defaults),
         config.component("E5EmbeddingClassifier", IntentClassifier.embedding_defaults),
         cache,
+        SHIPPED_VECTORS,
     )
     fallback = FallbackRule(**config.component("FallbackClassifier", FallbackRule.defaults))
     classifier.load_or_train(examples, cache)

@@ -16,6 +16,9 @@ from pathlib import Path
 
 #: The checkout this package is in.
 CHECKOUT = Path(__file__).resolve().parent.parent
+#: The e5 vectors of the examples, shipped with the checkout so that a first start embeds only
+#: what was added since (written by ``python -m bot.tooling.vectors``; vectors/README.md).
+SHIPPED_VECTORS = CHECKOUT / "vectors"
 
 
 def project_root() -> Path:

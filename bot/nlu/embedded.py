@@ -103,12 +103,15 @@ class IntentClassifier:
         classifier: dict[str, Any],
         embedding: dict[str, Any],
         cache_dir: Path,
+        shipped_vectors: Path | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.featurizer = featurizer
         self.classifier = classifier
         self.embedding = embedding
-        self.embedder = Embedder(int(embedding["threads"]), cache_dir) if embedding["enabled"] else None
+        self.embedder = (
+            Embedder(int(embedding["threads"]), cache_dir, shipped=shipped_vectors) if embedding["enabled"] else None
+        )
         self.models: _Models | None = None
 
     def prepare(self, text: str) -> str:

