@@ -111,11 +111,15 @@ def goes_on(
     if signals.language or signals.condition:
         return True
     elsewhere = understanding.intent != last.intent and understanding.confidence >= SURE_OF_ANOTHER
-    if signals.rest <= BARE_LETTERS and not elsewhere and knows(knowledge, last, signals):
-        return True
+    if (
+        signals.rest <= BARE_LETTERS
+        and not elsewhere
+        and (signals.language_question or knows(knowledge, last, signals))
+    ):
+        return True  # "her e-mail?", "is it in English?"
     if detail_elsewhere(knowledge, understanding, signals, last):
         return False
-    if understanding.municipality or signals.detail or signals.followup:
+    if understanding.municipality or signals.detail or signals.followup or signals.language_question:
         return not own_topic(understanding, signals, last, focus, topic)
     vague = understanding.confidence < VAGUE_BELOW and understanding.intent not in (OTHER_AUTHORITY, THANKS)
     echoed = echo and understanding.intent != THANKS and not topical(understanding, last, topic)

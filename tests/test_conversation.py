@@ -184,6 +184,7 @@ def test_the_quick_check_before_the_pattern_never_misses_a_phrase() -> None:
     steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
     sets = [steering.acknowledgements, steering.declines, steering.home, steering.followups]
     sets += [detail.phrases for detail in steering.details] + list(steering.language_requests.values())
+    sets.append(steering.language_questions)
     for phrases in sets:
         for alternatives in (phrases.marked, phrases.pattern):
             for phrase in alternatives.phrases:
@@ -462,3 +463,23 @@ def test_getting_there_writing_to_them_insta_and_a_weak_language_are_read(core: 
     switch = steering.switch("sorry, in English please? my Swedish is not so good")
     assert switch is not None
     assert (switch.language, switch.question) == ("en", "in English please?")
+
+
+def test_asking_which_language_a_service_is_in_is_no_request_for_that_language() -> None:
+    steering = load_steering(ROOT / "knowledge", load_texts(ROOT / "translations" / "ui"))
+    questions = ("is it in English?", "onko se englanniksi?", "är det på engelska?", "c'est en anglais ?", "有中文的吗")
+    read = [steering.read(text, lambda folded: folded) for text in questions]
+    assert [(signals.language, signals.language_question) for signals in read] == [(None, True)] * len(questions)
+    assert [steering.switch(text) for text in questions] == [None] * len(questions)
+    # the request stays one, also beside such a question in a clause of its own
+    assert steering.read("in English please", lambda folded: folded).language == "en"
+    assert steering.switch("sorry, English is easier: is it in Finnish only?") == Switch("en", "is it in Finnish only?")
+
+
+def test_asking_which_language_the_last_answer_is_in_answers_about_it_in_the_conversations_language(
+    core: Core,
+) -> None:
+    bot = scripted(core, {"финский": (("integration_training", 0.9), ("language_cafe", 0.05))})
+    course, language = talk(bot, ["Где в Кухмо можно учить финский?", "а это на английском?"])
+    assert (course.topic, course.language) == ("integration_training_kuhmo", "ru")
+    assert (language.topic, language.language, language.fallback) == ("integration_training_kuhmo", "ru", False)

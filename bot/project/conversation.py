@@ -145,6 +145,8 @@ class Signals:
     #: The language a request phrase names, however much else the message says ("can you tell me
     #: that in Russian?"): the core decides whether that is a request.
     named_language: str | None = None
+    #: Asks which language the last answer's service is in ("is it in English?"): no request.
+    language_question: bool = False
     #: Letters left once names and every steering phrase are taken out (Chinese characters weigh more).
     rest: int = 0
     #: The message without municipality names, the short replies it opens with and a follow-up
@@ -167,6 +169,9 @@ class Steering:
     references: Phrases
     details: tuple[Detail, ...]
     language_requests: Mapping[str, Phrases]
+    #: Words that, with a language's name, ask which language a service is in ("is it in English?",
+    #: "на каком языке?"): then the name is no request to answer in it.
+    language_questions: Phrases
     #: Why a language is asked for ("I don't understand", "my reading is weak"): a clause saying
     #: only that asks nothing of its own.
     reasons: Phrases
@@ -179,11 +184,11 @@ class Steering:
         decline = self.declines.found(folded) and not letters(removed(folded, (self.declines, self.acknowledgements)))
         unnamed = self._without_opening(without_names(folded))
         remainder = self.followups.after_start(unnamed)
-        rest = removed(
-            remainder,
-            (self.home, self.references, *(d.phrases for d in self.details), *self.language_requests.values()),
-        )
         named = self._requested_language(folded)
+        language_question = named is not None and self.language_questions.found(folded)
+        requests = (*self.language_requests.values(), *([self.language_questions] if language_question else []))
+        rest = removed(remainder, (self.home, self.references, *(d.phrases for d in self.details), *requests))
+        named = None if language_question else named
         return Signals(
             acknowledgement=acknowledgement and not decline,
             decline=decline,
@@ -195,6 +200,7 @@ class Steering:
             detail=self._asked_detail(folded),
             language=named if letters(rest) <= REQUEST_REST else None,
             named_language=named,
+            language_question=language_question,
             rest=letters(rest),
             remainder=" ".join(_WORD.findall(remainder)),
         )
@@ -235,6 +241,7 @@ class Steering:
             (start, end, language)
             for start, end in spans
             if (language := self._requested_language(folded := normalize(text[start:end])))
+            and not self.language_questions.found(folded)  # "is it in English?" asks, about the service
             and letters(removed(folded, (*self.language_requests.values(), self.acknowledgements))) <= REQUEST_REST
         ]
         if not requests:
@@ -336,6 +343,7 @@ def load_steering(root: Path, texts: Texts) -> Steering:
         there=phrases("there", data.get("there"), True),
         references=phrases("references", data.get("references") or {}, True),
         reasons=phrases("reasons", data.get("reasons") or {}, False),
+        language_questions=phrases("language_questions", data.get("language_questions") or {}, False),
         details=tuple(details),
         language_requests={
             code: phrases(f"language_requests: {code}", {code: values}, False) for code, values in requests.items()
