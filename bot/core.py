@@ -319,7 +319,7 @@ class Core:
         return Reply(
             text=_directed("\n\n".join(lines), language, entry.facts),
             state=replace(
-                state, pending_intent=intent if asking else None, fallbacks_in_row=0, topic=entry.id, intent=intent
+                state.answering(intent), pending_intent=intent if asking else None, fallbacks_in_row=0, topic=entry.id
             ),
             language=language,
             intent=intent,

@@ -16,7 +16,10 @@ class State:
     of the conversation's topic (the service point's, where a municipality's guidance entry answers
     for it; the course's, after its contact person answered "who do I ask?"), and
     ``runner_up`` an intent the question's ranking put close behind, which a follow-up naming a
-    municipality asks for when the answer was the same everywhere and it is not.
+    municipality asks for when the answer was the same everywhere and it is not. ``earlier_intent``
+    is the conversation's intent before its last answer changed it ("how long does it last?" after
+    where to get help): a follow-up naming a municipality where neither the conversation's intent
+    nor the runner-up has an entry of its own asks for it there.
     """
 
     language: str | None = None
@@ -28,6 +31,7 @@ class State:
     topic: str | None = None
     intent: str | None = None
     runner_up: str | None = None
+    earlier_intent: str | None = None
 
     def naming(self, municipality: str | None, home: bool, once: bool = False) -> State:
         """The state after a message naming ``municipality``: the user's home when they say they
@@ -37,9 +41,17 @@ class State:
             return self
         return replace(self, municipality=municipality, municipality_stated=self.municipality_stated or home)
 
+    def answering(self, intent: str) -> State:
+        """The state once an answer for ``intent`` is given: the conversation's intent before, when
+        it was another, is the ``earlier_intent``."""
+        earlier = self.intent if self.intent not in (None, intent) else self.earlier_intent
+        return replace(self, intent=intent, earlier_intent=earlier)
+
     def forgetting_the_conversation(self) -> State:
         """The user's settings (language, municipality) without what was said: after silence."""
-        return replace(self, pending_intent=None, fallbacks_in_row=0, topic=None, intent=None, runner_up=None)
+        return replace(
+            self, pending_intent=None, fallbacks_in_row=0, topic=None, intent=None, runner_up=None, earlier_intent=None
+        )
 
 
 @dataclass(frozen=True)

@@ -220,10 +220,14 @@ def asked(knowledge: Knowledge, state: State, last: Entry, named: str | None) ->
     of its own ("وفي كوهمو؟" after how long integration lasts, ranked just before how long the
     integration course is); likewise when the municipality has no entry of its own for the
     conversation's intent ("and in Paltamo?" after Kajaani's language café, ranked just before
-    Finnish courses: Paltamo's integration training)."""
+    Finnish courses: Paltamo's integration training); else the conversation's intent before the
+    last answer changed it, when the municipality has an entry of its own for that one ("na Kuusamo
+    je?" after how long one is a client, asked after where Kajaani's newcomers get help: where
+    Kuusamo's do)."""
     intent = state.intent or last.intent
-    if named and state.runner_up and not knowledge.own_entry(intent, named):
-        return state.runner_up if knowledge.own_entry(state.runner_up, named) else intent
+    if named and not knowledge.own_entry(intent, named):
+        guesses = (guess for guess in (state.runner_up, state.earlier_intent) if guess and guess != intent)
+        return next((guess for guess in guesses if knowledge.own_entry(guess, named)), intent)
     return intent
 
 

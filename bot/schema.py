@@ -152,3 +152,9 @@ def add_conversation_intents(db: sqlite_utils.Database) -> None:
     """The intent the last answer was for, and the one its question's ranking put close behind."""
     for column in ("intent", "runner_up"):
         db.table("users").add_column(column, str)
+
+
+@migrations()
+def add_earlier_intent(db: sqlite_utils.Database) -> None:
+    """The conversation's intent before its last answer changed it."""
+    db.table("users").add_column("earlier_intent", str)

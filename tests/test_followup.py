@@ -512,3 +512,30 @@ def test_out_of_scope_with_the_last_answer_close_behind_asks_about_it(core: Core
     assert cost.topic == "integration_training_kajaani"
     _, flat = talk(bot, ["Where can I study the language in Kajaani?", "how much does a rented flat cost for me?"])
     assert (flat.topic, flat.fallback) == (None, True)
+
+
+def test_a_follow_up_by_place_with_no_entry_there_asks_for_the_conversations_earlier_topic_there(
+    core: Core,
+) -> None:
+    """ "and in Kuusamo?" after how long one is a client (the same everywhere), asked after where
+    newcomers in Kajaani get help, asks where Kuusamo's get help; Taivalkoski has no entrepreneurs'
+    entry of its own, so "and in Taivalkoski?" after Kuusamo's, asked after work in Kuusamo, asks
+    for work in Taivalkoski. Where the topic answered last has an entry there, it stays."""
+    bot = scripted(
+        core,
+        {
+            "help": (("low_threshold_guidance", 0.9), ("service_point", 0.05)),
+            "client": (("client_duration", 0.9), ("integration_training", 0.05)),
+            "work": (("work_employment", 0.9), ("entrepreneurship", 0.05)),
+            "business": (("entrepreneurship", 0.9), ("work_employment", 0.05)),
+            "finnish": (("integration_training", 0.9), ("language_cafe", 0.05)),
+        },
+    )
+    *_, kuusamo = talk(bot, ["Where do newcomers get help in Kajaani?", "How long am I a client?", "and in Kuusamo?"])
+    assert kuusamo.topic == "low_threshold_guidance_kuusamo"
+    *_, taivalkoski = talk(
+        bot, ["Is there work in Kuusamo?", "Where do I start a business in Kuusamo?", "and in Taivalkoski?"]
+    )
+    assert taivalkoski.topic == "work_employment_taivalkoski"
+    *_, kuhmo = talk(bot, ["Is there work in Kuusamo?", "Where can I learn Finnish in Kuusamo?", "and in Kuhmo?"])
+    assert kuhmo.topic == "integration_training_kuhmo"

@@ -33,6 +33,7 @@ def test_migrations_create_the_schema_once_and_wal_is_on(tmp_path: Path) -> None
         "add_staff_roles",
         "create_staff_thread",
         "add_conversation_intents",
+        "add_earlier_intent",
     ]
 
 
@@ -78,12 +79,13 @@ def test_the_conversation_is_kept_and_forgotten_after_silence_settings_stay(tmp_
         topic="coordinator_contact_kuhmo",
         intent="coordinator_contact",
         runner_up="human_contact",
+        earlier_intent="integration_training",
     )
     store.save_state("user", replace(said, pending_intent="integration_plan", fallbacks_in_row=1))
     clock[0] = start + timedelta(minutes=29)
     assert store.state("user") == replace(said, pending_intent="integration_plan", fallbacks_in_row=1)
     clock[0] = start + timedelta(minutes=31)
-    forgotten = replace(said, topic=None, intent=None, runner_up=None)
+    forgotten = replace(said, topic=None, intent=None, runner_up=None, earlier_intent=None)
     assert store.state("user") == forgotten, "the conversation is forgotten, the settings stay"
     store.close()
     reopened = Store(tmp_path / "s.sqlite", now=lambda: start + timedelta(minutes=1)).state("user")
