@@ -13,7 +13,7 @@ from bot.core import Core, Reply, State
 from bot.names import GREET, HANDOFF_ACTION, HUMAN_CONTACT, OTHER_AUTHORITY, THANKS
 from bot.nlu import ABRIDGED_WEIGHT, NLU, QUESTION_WEIGHT, what_is_asked
 from bot.nlu.embedded import IntentClassifier
-from bot.nlu.language import LanguageDetector
+from bot.nlu.language import LanguageDetector, is_kurmanji
 from bot.nlu.sentences import is_question, question_of, sentences
 from tests.conftest import ScriptedRanking, with_ranking
 
@@ -175,6 +175,22 @@ def test_a_language_beyond_the_18_with_diacritics_is_not_romanized_or_kinyarwand
     unsure = with_domain(core, "rw", 0.1, 0.08)
     assert unsure.detect("Li Sotkamo kî dikare alîkariya min bike?") not in ("rw", "tr")
     assert unsure.detect("ni nde ushinzwe abimukira i Sotkamo") == "rw"
+
+
+def test_kurmanji_is_told_by_its_long_vowels_whatever_the_examples_model_leans_to(core: Core) -> None:
+    # Neither lingua nor the examples know Kurmanji: it was read as Turkish, French or Albanian.
+    for leaning in ("tr", "fr", "sw", "rw"):
+        detector = with_domain(core, leaning, 0.4, 0.05)
+        assert detector.detect("Meclîsa koçberan çi dike? Ez dixwazim pê re têkilî daynim") == "ku"
+        assert detector.detect("Ez le Kajaanî dijîm û ez dixwazim kar bibînim") == "ku"
+    # Sorani in Latin letters writes the same vowels: the examples' model knows its romanized examples.
+    assert with_domain(core, "ckb", 0.2, 0.1).detect("slaw, kê berpirsyare bo biyaniyekan? emailekey demewê") == "ckb"
+    # Letters Kurmanji lacks (Turkish ı, ğ, ö, ü; French é, è; Vietnamese tones) keep it out.
+    assert not is_kurmanji("Kürtçe bilen biri var mı? Millî eğitim için yardım istiyorum, hâlâ")
+    assert not is_kurmanji("Où puis-je être aidé ? Même le dîner est sûr")
+    assert not is_kurmanji("Tôi muốn học tiếng Phần Lan ở đâu, có lớp miễn phí không")
+    assert not is_kurmanji("Li ku derê kurs heye?"), "one long vowel tells too little"
+    assert is_kurmanji("Li ku derê dikarim fînî hîn bibim?")
 
 
 def test_a_sure_examples_model_wins_over_cld2s_interlingue(core: Core) -> None:

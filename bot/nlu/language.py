@@ -74,6 +74,18 @@ _CLD2_NOT_ROMANIZED = frozenset({"pl"})
 # Kurmanji (Latin script, not among CLD2's languages) is taken for Kinyarwanda, which is written
 # without diacritics: a text with Kurmanji's letters is not Kinyarwanda.
 _KURMANJI_LETTERS = set("êîûçş")
+#: Kurmanji's long vowels; of the 18, French has them too, Vietnamese ê, Turkish î and û in a few
+#: loanwords.
+_KURMANJI_VOWELS = set("êîû")
+#: The marks of Kurmanji's letters (circumflex, cedilla): a text with a letter bearing any other
+#: (French é, Turkish ğ and ö, Vietnamese tones, Finnish ä) is not Kurmanji, nor one with these.
+_KURMANJI_MARKS = frozenset({"\u0302", "\u0327"})
+_NOT_KURMANJI = frozenset("âôıđøæœ")
+#: This many of Kurmanji's long vowels, and no other accented letter, make a text Kurdish (Sorani
+#: in Latin letters writes them too): lingua and the examples' model know no Kurmanji and read it as
+#: Turkish, French, Slovene or Albanian ("Meclîsa koçberan çi dike? ..." was answered in Turkish
+#: from the n-grams of Turkish examples).
+KURMANJI_VOWELS = 2
 #: Hiragana and katakana: Japanese writes them among its kanji, Chinese never.
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
@@ -181,6 +193,9 @@ class LanguageDetector:
             return None
         if hidden.isascii() and is_arabizi(hidden):
             return "ar"
+        if is_kurmanji(letters):  # Kurdish in Latin letters: Sorani, whose romanized examples it knows, or Kurmanji
+            sorani = self.domain is not None and self.domain(letters_only(hidden))[0] == "ckb"
+            return "ckb" if sorani else "ku"
         language = self._latin(letters_only(hidden))
         rest = letters_only(self._without_finnish(hidden))
         if language == "fi" and len(rest.split()) >= 2 and len(rest.replace(" ", "")) >= self.mixed_letters:
@@ -272,6 +287,18 @@ def is_arabizi(text: str) -> bool:
         _ARABIZI_WORD.fullmatch(word) and sum(char.isalpha() for char in word) >= 2 and not _NOT_ARABIZI.fullmatch(word)
         for word in _ASCII_WORD.findall(text.casefold())
     )
+
+
+def is_kurmanji(letters: Iterable[str]) -> bool:
+    """Tell whether Latin ``letters`` are Kurmanji's: ``KURMANJI_VOWELS`` of its long vowels (ê, î,
+    û) or more, and no accented letter Kurmanji lacks."""
+    vowels = 0
+    for char in letters:
+        marks = set(unicodedata.normalize("NFD", char.casefold())[1:])
+        if marks - _KURMANJI_MARKS or char.casefold() in _NOT_KURMANJI:
+            return False
+        vowels += char.casefold() in _KURMANJI_VOWELS
+    return vowels >= KURMANJI_VOWELS
 
 
 def _letters(word: str) -> str:
