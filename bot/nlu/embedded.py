@@ -23,12 +23,15 @@ from typing import Any, ClassVar
 import numpy
 
 from ..progress import note
+from ..project import knowledge as knowledge_code
 from ..project import phrases, places
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
 from . import language, linear
+from . import prepared as prepared_code
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .linear import CharGrams, ComplementBayes, Softmax
+from .prepared import Preparation, PreparedTexts
 from .vectors import Embedder
 
 
@@ -41,15 +44,24 @@ def _write_atomically(path: Path, value: Any) -> None:
 
 
 #: The code training runs, whose text names the cached model too: changed, it trains again. Not
-#: this file alone: the examples are read without their municipality names (``places.py``), the
-#: language model counts letters as ``language.py`` does, ``linear.py`` holds the models and
-#: the n-grams read the text as ``phrases.plain`` folds it.
+#: this file alone: the examples are read without their municipality names (``places.py``) and,
+#: for the language model, without the other names (``knowledge.py``), it counts letters as
+#: ``language.py`` does, ``linear.py`` holds the models, the n-grams read the text as
+#: ``phrases.plain`` folds it and ``prepared.py`` counts them.
 TRAINING_CODE = tuple(
-    Path(module.__file__ or "") for module in (sys.modules[__name__], linear, language, places, phrases)
+    Path(module.__file__ or "")
+    for module in (sys.modules[__name__], linear, language, places, phrases, knowledge_code, prepared_code)
 )
 _CODE = hashlib.sha256(b"".join(path.read_bytes() for path in TRAINING_CODE)).hexdigest()
 #: And by the version of scikit-learn that fits it (read without importing it).
 _SKLEARN = importlib.metadata.version("scikit-learn")
+
+
+def _language_vectorizer() -> Any:
+    """The language model's n-grams: every char n-gram of one to four letters, as written."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
 
 
 def _training_set(examples: Iterable[Example]) -> list[tuple[str, str]]:
@@ -113,10 +125,31 @@ class IntentClassifier:
             Embedder(int(embedding["threads"]), cache_dir, shipped=shipped_vectors) if embedding["enabled"] else None
         )
         self.models: _Models | None = None
+        self.preparation = Preparation(
+            cache_dir / f"prepared-{self.preparation_key()}.pickle",
+            self.prepare,
+            phrases.plain,
+            self._language_text,
+            lambda: (self.vectorizer().build_analyzer(), _language_vectorizer().build_analyzer()),
+        )
 
     def prepare(self, text: str) -> str:
         """The text the model sees: case-folded, municipality names removed."""
         return " ".join(self.knowledge.without_municipalities(text).split())
+
+    def _language_text(self, text: str) -> str | None:
+        """The letters of an example the language model learns from, names hidden: None for one
+        not in Latin script or too short to tell."""
+        letters = letters_only(self.knowledge.without_names(text))
+        latin = is_latin_script(letters) and sum(char.isalpha() for char in letters) >= MIN_LANGUAGE_LETTERS
+        return letters if latin else None
+
+    def preparation_key(self) -> str:
+        """A hash of what preparing an example depends on besides its text (``prepared.py``): the
+        code, the n-gram settings and the names hidden (municipalities, the knowledge base's)."""
+        names = sorted((m.name, sorted(m.aliases)) for m in self.knowledge.municipalities)
+        payload = [self.featurizer, _SKLEARN, _CODE, names, sorted(self.knowledge.proper_names)]
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     def fingerprint(self, examples: Sequence[Example]) -> str:
         """A hash of everything training depends on, naming the cached model (not the order of
@@ -124,8 +157,7 @@ class IntentClassifier:
         embedding = {key: value for key, value in self.embedding.items() if key not in RUN_TIME_SETTINGS}
         payload = json.dumps(
             [self.featurizer, self.classifier, embedding, _SKLEARN, _CODE, _training_set(examples),
-             sorted({(e.text, e.language) for e in examples}),
-             sorted(alias for m in self.knowledge.municipalities for alias in m.aliases)],
+             sorted({(e.text, e.language) for e in examples}), self.preparation_key()],
             sort_keys=True, ensure_ascii=False,
         )  # fmt: skip
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -152,13 +184,14 @@ class IntentClassifier:
         started = time.monotonic()
         note(f"training the intent classifier on {len(pairs)} examples (first start, or intents/ changed) ...")
         vectorizer = self.vectorizer()
-        # Each text is prepared and split into n-grams once: the n-gram model learns from them,
-        # and the embedding subset is chosen by them.
-        texts = [self.prepare(text) for text, _ in pairs]
+        # Each text is prepared and split into n-grams once, and cached (``prepared.py``): the
+        # n-gram model learns from them, and the embedding subset is chosen by them.
+        prepared = self.preparation.of(e.text for e in examples)
+        texts = [prepared[text].text for text, _ in pairs]
         intents = [intent for _, intent in pairs]
         # The n-grams of the text as people type it without diacritics ("missa", "khi nao"):
         # answering reads the same (``_ngram_probabilities``); the embedding sees it as written.
-        grams = vectorizer.fit_transform([phrases.plain(text) for text in texts])
+        grams = prepared.fit_transform(vectorizer, [prepared[text].grams for text, _ in pairs])
         # Newton-CG: about 7 iterations where lbfgs needs 80, the same held-out accuracy
         # (config.yml: tol). Most of training, so it starts as soon as its n-grams are ready, on a
         # thread of its own, while this one fits the language model and chooses, embeds and fits
@@ -173,7 +206,7 @@ class IntentClassifier:
         )
         with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=1) as pool:
             ngrams = pool.submit(regression.fit, grams, intents)
-            languages = self._train_languages(examples)
+            languages = self._train_languages(examples, prepared)
             embeddings = self._train_embeddings(examples, texts, intents, grams) if self.embedder else None
             note("fitting the classifiers ...")
             self.models = _Models(CharGrams.of(vectorizer), Softmax.of(ngrams.result()), embeddings, *languages)
@@ -218,20 +251,21 @@ class IntentClassifier:
             chosen += [group[i] for i in _spread(similarity, max(1, round(share * len(group))))]
         return sorted(chosen)
 
-    def _train_languages(self, examples: Sequence[Example]) -> tuple[CharGrams, ComplementBayes]:
+    def _train_languages(
+        self, examples: Sequence[Example], prepared: PreparedTexts
+    ) -> tuple[CharGrams, ComplementBayes]:
         """Which language a Latin-script text is in, learnt from the examples (naive Bayes: a
         second to train): the way people here write, code-mixed and romanized included."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.naive_bayes import ComplementNB
 
-        texts, languages = [], []
+        rows, languages = [], []
         for example in sorted(examples, key=lambda e: (e.language, e.text)):
-            text = letters_only(self.knowledge.without_names(example.text))
-            if is_latin_script(text) and sum(char.isalpha() for char in text) >= MIN_LANGUAGE_LETTERS:
-                texts.append(text)
+            grams = prepared[example.text].language_grams
+            if grams is not None:
+                rows.append(grams)
                 languages.append(example.language)
-        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
-        bayes = ComplementNB(alpha=0.3).fit(vectorizer.fit_transform(texts), languages)
+        vectorizer = _language_vectorizer()
+        bayes = ComplementNB(alpha=0.3).fit(prepared.fit_transform(vectorizer, rows), languages)
         return CharGrams.of(vectorizer), ComplementBayes.of(bayes)
 
     def language(self, text: str) -> tuple[str, float, float]:
