@@ -14,6 +14,7 @@ import pytest
 
 from bot.nlu import embedded
 from bot.nlu.embedded import _training_set
+from bot.nlu.linear import Softmax
 from bot.project import phrases
 from bot.project.intents import Example
 from bot.project.knowledge import Knowledge
@@ -88,3 +89,21 @@ def test_the_preparation_cache_is_named_by_the_names_it_hides(
     other = classifier(renamed, tmp_path, threads=1)
     assert model.preparation.file != other.preparation.file
     assert model.fingerprint([]) != other.fingerprint([])
+
+
+def test_the_n_gram_model_is_scikit_learns_fit_of_the_plain_matrix(
+    knowledge: Knowledge,  # noqa: F811
+    examples: list[Example],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The fit keeps the matrix's transpose as rows (ngramfit.py): the same sums, the same model."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = classifier(knowledge, tmp_path, threads=1)
+    model.train(examples)
+    assert model.models is not None
+    pairs = _training_set(examples)
+    grams = model.vectorizer().fit_transform([phrases.plain(model.prepare(text)) for text, _ in pairs])
+    settings = {key: model.classifier[key] for key in ("C", "max_iter", "tol")}
+    plain = LogisticRegression(solver="newton-cg", **settings).fit(grams, [intent for _, intent in pairs])
+    assert pickle.dumps(model.models.ngrams) == pickle.dumps(Softmax.of(plain))

@@ -27,7 +27,7 @@ from ..project import knowledge as knowledge_code
 from ..project import phrases, places
 from ..project.intents import Example
 from ..project.knowledge import Knowledge
-from . import language, linear
+from . import language, linear, ngramfit
 from . import prepared as prepared_code
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .linear import CharGrams, ComplementBayes, Softmax
@@ -47,10 +47,10 @@ def _write_atomically(path: Path, value: Any) -> None:
 #: this file alone: the examples are read without their municipality names (``places.py``) and,
 #: for the language model, without the other names (``knowledge.py``), it counts letters as
 #: ``language.py`` does, ``linear.py`` holds the models, the n-grams read the text as
-#: ``phrases.plain`` folds it and ``prepared.py`` counts them.
+#: ``phrases.plain`` folds it, ``prepared.py`` counts them and ``ngramfit.py`` fits them.
 TRAINING_CODE = tuple(
     Path(module.__file__ or "")
-    for module in (sys.modules[__name__], linear, language, places, phrases, knowledge_code, prepared_code)
+    for module in (sys.modules[__name__], linear, language, places, phrases, knowledge_code, prepared_code, ngramfit)
 )
 _CODE = hashlib.sha256(b"".join(path.read_bytes() for path in TRAINING_CODE)).hexdigest()
 #: And by the version of scikit-learn that fits it (read without importing it).
@@ -177,7 +177,6 @@ class IntentClassifier:
     def train(self, examples: Sequence[Example]) -> None:
         """Fit the model on ``examples``: the same examples, in any order, on any machine, give
         the same model (sorted inputs, deterministic solvers, one BLAS thread)."""
-        from sklearn.linear_model import LogisticRegression
         from threadpoolctl import threadpool_limits
 
         pairs = _training_set(examples)
@@ -192,20 +191,16 @@ class IntentClassifier:
         # The n-grams of the text as people type it without diacritics ("missa", "khi nao"):
         # answering reads the same (``_ngram_probabilities``); the embedding sees it as written.
         grams = prepared.fit_transform(vectorizer, [prepared[text].grams for text, _ in pairs])
-        # Newton-CG: about 7 iterations where lbfgs needs 80, the same held-out accuracy
-        # (config.yml: tol). Most of training, so it starts as soon as its n-grams are ready, on a
+        # The n-gram fit is most of a retrain, so it starts as soon as its n-grams are ready, on a
         # thread of its own, while this one fits the language model and chooses, embeds and fits
         # the embedding subset. Each fit is single-threaded (so deterministic); the n-gram fit
-        # spends its time in scipy and numpy, which release the GIL, so the Python work beside it
-        # slows it little (the texts are prepared and split before, where it would).
-        regression = LogisticRegression(
-            C=float(self.classifier["C"]),
-            max_iter=int(self.classifier["max_iter"]),
-            tol=float(self.classifier["tol"]),
-            solver="newton-cg",
-        )
+        # spends its time in scipy and numpy, which release the GIL, and the Python work beside
+        # it is little since the texts' preparation is cached. (In a process of its own, as tried
+        # in d876598 and again in session 10, it ran no sooner on an idle machine and took a
+        # second import of scikit-learn: on a busy one, 10.3-14.3 s instead of 9.1-10.8 s.)
+        settings = float(self.classifier["C"]), int(self.classifier["max_iter"]), float(self.classifier["tol"])
         with threadpool_limits(limits=1), ThreadPoolExecutor(max_workers=1) as pool:
-            ngrams = pool.submit(regression.fit, grams, intents)
+            ngrams = pool.submit(ngramfit.fit, grams, intents, *settings)
             languages = self._train_languages(examples, prepared)
             embeddings = self._train_embeddings(examples, texts, intents, grams) if self.embedder else None
             note("fitting the classifiers ...")
