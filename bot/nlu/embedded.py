@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import pickle
 import sys
 import time
@@ -31,17 +30,8 @@ from . import language, linear, ngramfit
 from . import prepared as prepared_code
 from .language import MIN_LANGUAGE_LETTERS, is_latin_script, letters_only
 from .linear import CharGrams, ComplementBayes, Softmax
-from .prepared import Preparation, PreparedTexts
+from .prepared import Preparation, PreparedTexts, write_atomically
 from .vectors import Embedder
-
-
-def _write_atomically(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
-        pickle.dump(value, handle)
-    partial.replace(path)
-
 
 #: The code training runs, whose text names the cached model too: changed, it trains again. Not
 #: this file alone: the examples are read without their municipality names (``places.py``) and,
@@ -283,7 +273,7 @@ class IntentClassifier:
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as error:
                 note(f"the cached model {path} cannot be read ({error}); training again")
         self.train(examples)
-        _write_atomically(path, self.models)
+        write_atomically(path, self.models)
         note(f"cached the model in {path}")
 
     def ngram_ranking(self, text: str) -> tuple[str, float]:

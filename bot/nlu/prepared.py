@@ -136,8 +136,13 @@ class Preparation:
             return PreparedTexts([], {})  # none yet, or damaged: only slower, all is prepared again
 
     def _save(self, prepared: PreparedTexts) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump((prepared.grams, prepared.texts), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(self.file)
+        write_atomically(self.file, (prepared.grams, prepared.texts))
+
+
+def write_atomically(path: Path, value: Any) -> None:
+    """``value`` pickled into ``path``, whole or not at all: another process may read it meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
